@@ -1,34 +1,42 @@
-import type { Decision } from '../../../shared/protocol';
+import type { Decision, DecisionCandidate } from '../../../shared/protocol';
 import type { Algorithm, Candidate } from './types';
+import { TurnCursor } from './turn-cursor';
 
 /**
  * Plain round robin, as the seed's load_balancer.py: a cursor over the pool that advances one step per pick.
- * The cursor is kept by backend id so removing or skipping a backend does not reorder the others.
+ * The cursor is kept by backend id, so skipping an ineligible backend or removing one does not reorder the
+ * others: after a removal the turn passes to the removed backend's successor.
  */
 export function createRoundRobin(): Algorithm {
-  let lastId: string | undefined;
-  let order: string[] = [];
+  const cursor = new TurnCursor();
   return {
     name: 'round-robin',
     poolChanged(pool) {
-      order = pool.map((c) => c.id);
+      cursor.setPool(pool.map((c) => c.id));
     },
     pick(candidates: readonly Candidate[]): Decision {
-      // Next candidate after the last chosen one in pool order (pool order falls back to candidate order).
-      const ids = order.length ? order : candidates.map((c) => c.id);
-      const start = lastId === undefined ? -1 : ids.indexOf(lastId);
-      let chosen: Candidate | undefined;
-      for (let step = 1; step <= ids.length && !chosen; step++) {
-        const id = ids[(start + step + ids.length) % ids.length];
-        chosen = candidates.find((c) => c.id === id);
+      cursor.learn(candidates);
+      let chosen = candidates[0]!;
+      let best = Infinity;
+      for (let i = 0; i < candidates.length; i++) {
+        const rank = cursor.rank(candidates[i]!.id);
+        if (rank < best) {
+          best = rank;
+          chosen = candidates[i]!;
+        }
       }
-      chosen ??= candidates[0]!;
-      lastId = chosen.id;
+      // Scores show the order the candidates would be served in from here: the chosen one is turn 1.
+      const scored: DecisionCandidate[] = new Array(candidates.length);
+      for (let i = 0; i < candidates.length; i++) {
+        const id = candidates[i]!.id;
+        scored[i] = { backendId: id, score: id === chosen.id ? 'next' : `turn ${cursor.rank(id) - best + 1}` };
+      }
+      cursor.advance(chosen.id);
       return {
         algorithm: 'round-robin',
         backendId: chosen.id,
-        reason: `next in turn → ${chosen.id}`,
-        candidates: candidates.map((c) => ({ backendId: c.id, score: c.id === chosen.id ? 'next' : '' })),
+        reason: best === 0 ? `next in turn → ${chosen.id}` : `next in turn (${best} skipped) → ${chosen.id}`,
+        candidates: scored,
       };
     },
   };

@@ -1,0 +1,314 @@
+import net from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { LineFramer } from './line-framer';
+import { listenOn, type BoundAddress } from './listen';
+
+/** Lifecycle of a backend the Lab runs. */
+export type BackendServerState = 'starting' | 'up' | 'stopping' | 'stopped' | 'killed';
+
+/** Options for {@link BackendServer}. */
+export interface BackendServerOptions {
+  /** Shown in replies: "[Server <id>] ...". */
+  id: string;
+  /** 0 picks an ephemeral port (kept across restarts). */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Wait this long before each reply (ms). Default 0. */
+  delayMs?: number;
+  /** stop() waits this long for open connections, then resets the rest (ms). Default 5000. */
+  stopGraceMs?: number;
+}
+
+/** Events a {@link BackendServer} reports. */
+export interface BackendServerEvents {
+  state: (state: BackendServerState) => void;
+  /** One reply written; carries the running total. */
+  messageServed: (messagesServed: number) => void;
+}
+
+/** Stop reading from a client whose replies pile up beyond this (bytes). */
+const REPLY_BACKLOG_LIMIT = 1024 * 1024;
+
+interface PendingReply {
+  text: string;
+  dueAt: number;
+}
+
+/**
+ * The seed's backend.py as a class: answers each message with `[Server <id>] You said: '<msg>'\n`.
+ * Replies are written in order per connection; after the client half-closes, pending replies are
+ * finished and then our side ends, so a send / half-close / read client gets its reply and EOF.
+ */
+export class BackendServer {
+  readonly id: string;
+  private readonly requestedHost: string;
+  private boundPort: number;
+  private delay: number;
+  private readonly stopGraceMs: number;
+  private server: Server | null = null;
+  private currentState: BackendServerState = 'stopped';
+  private served = 0;
+  private readonly connections = new Set<ReplyConnection>();
+  private starting: Promise<BoundAddress> | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly listeners: { [K in keyof BackendServerEvents]: Set<BackendServerEvents[K]> } = {
+    state: new Set(),
+    messageServed: new Set(),
+  };
+
+  constructor(options: BackendServerOptions) {
+    this.id = options.id;
+    this.requestedHost = options.host ?? '127.0.0.1';
+    this.boundPort = options.port;
+    this.delay = options.delayMs ?? 0;
+    this.stopGraceMs = options.stopGraceMs ?? 5000;
+  }
+
+  get state(): BackendServerState {
+    return this.currentState;
+  }
+  get port(): number {
+    return this.boundPort;
+  }
+  get host(): string {
+    return this.requestedHost;
+  }
+  get delayMs(): number {
+    return this.delay;
+  }
+  get messagesServed(): number {
+    return this.served;
+  }
+  get openConnections(): number {
+    return this.connections.size;
+  }
+  /** True while the listener accepts connections. */
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends keyof BackendServerEvents>(event: K, listener: BackendServerEvents[K]): () => void {
+    const set = this.listeners[event] as Set<BackendServerEvents[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Change the reply delay; applies to messages received from now on. */
+  setDelay(ms: number): void {
+    this.delay = Math.max(0, ms);
+  }
+
+  /** Listen; rejects with e.g. "port 5001 is already in use". Idempotent while up. */
+  start(): Promise<BoundAddress> {
+    if (this.currentState === 'up') return Promise.resolve({ host: this.requestedHost, port: this.boundPort });
+    if (this.starting) return this.starting;
+    if (this.currentState === 'stopping') return Promise.reject(new Error(`server ${this.id} is stopping`));
+    const previous = this.currentState;
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    server.on('error', () => {
+      // Listen errors are reported by listenOn; later server errors leave existing connections alone.
+    });
+    this.server = server;
+    this.setState('starting');
+    this.starting = listenOn(server, this.requestedHost, this.boundPort).then(
+      (address) => {
+        this.starting = null;
+        this.boundPort = address.port;
+        this.setState('up');
+        return address;
+      },
+      (error: unknown) => {
+        this.starting = null;
+        this.server = null;
+        this.setState(previous === 'killed' ? 'killed' : 'stopped');
+        throw error;
+      },
+    );
+    return this.starting;
+  }
+
+  /**
+   * Graceful stop: no new connections; open ones finish (reset after the grace period).
+   * Resolves when every connection is closed.
+   */
+  stop(graceMs: number = this.stopGraceMs): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.starting) return this.starting.then(() => this.stop(graceMs), () => undefined);
+    const server = this.server;
+    if (!server || this.currentState !== 'up') return Promise.resolve();
+    this.setState('stopping');
+    this.stopping = new Promise<void>((resolve) => {
+      const grace = setTimeout(() => {
+        for (const connection of this.connections) connection.reset();
+      }, graceMs);
+      server.close(() => {
+        clearTimeout(grace);
+        // A kill() during the grace period already moved us on; keep 'killed'.
+        if (this.currentState === 'stopping') {
+          this.server = null;
+          this.stopping = null;
+          this.setState('stopped');
+        }
+        resolve();
+      });
+      // Connections that already finished their exchange need no grace.
+      for (const connection of this.connections) connection.endIfIdle();
+    });
+    return this.stopping;
+  }
+
+  /** Crash: close the listener and reset every open connection at once. Resolves when all handles are closed. */
+  kill(): Promise<void> {
+    if (this.starting) return this.starting.then(() => this.kill(), () => undefined);
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const connection of this.connections) connection.reset();
+    this.stopping = null;
+    this.setState('killed');
+    return closed;
+  }
+
+  /** Start again on the same port (after stop or kill; a running server is stopped first). */
+  async restart(): Promise<BoundAddress> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (this.stopping) await this.stopping;
+    if (this.currentState === 'up') await this.stop();
+    return this.start();
+  }
+
+  /** Open connections as the OS-level server counts them (0 when not listening). */
+  getConnections(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(this.connections.size);
+    return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? this.connections.size : count)));
+  }
+
+  /** @internal called by a connection after each reply it writes. */
+  replied(): void {
+    this.served++;
+    for (const listener of this.listeners.messageServed) {
+      try {
+        listener(this.served);
+      } catch {
+        // A faulty listener must not break serving.
+      }
+    }
+  }
+
+  /** @internal */
+  forget(connection: ReplyConnection): void {
+    this.connections.delete(connection);
+  }
+
+  private accept(socket: Socket): void {
+    this.connections.add(new ReplyConnection(socket, this));
+  }
+
+  private setState(state: BackendServerState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    for (const listener of this.listeners.state) {
+      try {
+        listener(state);
+      } catch {
+        // A faulty listener must not break the server.
+      }
+    }
+  }
+}
+
+/** One client connection to a backend: frames messages and writes replies in order. */
+class ReplyConnection {
+  private readonly framer: LineFramer;
+  private readonly queue: PendingReply[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private clientEnded = false;
+  private repliesWritten = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly owner: BackendServer,
+  ) {
+    socket.setNoDelay(true);
+    this.framer = new LineFramer((text) => this.onMessage(text));
+    socket.on('data', (chunk: Buffer) => this.framer.push(chunk));
+    socket.on('end', () => {
+      this.clientEnded = true;
+      this.framer.end();
+      this.finishIfDone();
+    });
+    socket.on('drain', () => socket.resume());
+    socket.on('error', () => {
+      // A reset client just goes away; 'close' cleans up.
+    });
+    socket.on('close', () => {
+      this.framer.dispose();
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.queue.length = 0;
+      owner.forget(this);
+    });
+  }
+
+  /** Crash semantics: RST now. */
+  reset(): void {
+    this.framer.dispose();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.length = 0;
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  /**
+   * During a graceful stop: end a persistent connection that sits between messages. A connection that
+   * has not been answered yet is left alone, since its first message may still be on the way.
+   */
+  endIfIdle(): void {
+    if (this.repliesWritten > 0 && this.queue.length === 0 && !this.framer.hasPending && !this.socket.writableEnded) {
+      this.socket.end();
+    }
+  }
+
+  private onMessage(text: string): void {
+    const delay = this.owner.delayMs;
+    if (delay === 0 && this.queue.length === 0) {
+      this.reply(text);
+      return;
+    }
+    this.queue.push({ text, dueAt: performance.now() + delay });
+    if (!this.timer) this.schedule();
+  }
+
+  private schedule(): void {
+    const head = this.queue[0];
+    if (!head) return;
+    this.timer = setTimeout(this.onTimer, Math.max(0, head.dueAt - performance.now()));
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    const now = performance.now();
+    while (this.queue.length > 0 && this.queue[0]!.dueAt <= now + 1) this.reply(this.queue.shift()!.text);
+    this.schedule();
+    this.finishIfDone();
+  };
+
+  private reply(text: string): void {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return;
+    if (!socket.write(`[Server ${this.owner.id}] You said: '${text}'\n`) && socket.writableLength > REPLY_BACKLOG_LIMIT) {
+      // A client that sends but never reads must not grow our memory without bound.
+      socket.pause();
+    }
+    this.repliesWritten++;
+    this.owner.replied();
+  }
+
+  private finishIfDone(): void {
+    if (this.clientEnded && this.queue.length === 0 && !this.socket.writableEnded && !this.socket.destroyed) this.socket.end();
+  }
+}

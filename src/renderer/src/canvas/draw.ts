@@ -1,0 +1,325 @@
+import type { BackendState, BackendView, BalancerView, ClientView, Decision } from '../../../shared/protocol';
+import type { NodeBox, Point, SceneLayout } from './layout';
+import type { Particle, Scene } from './scene';
+
+/** Colours read from CSS variables so both themes stay in one stylesheet. */
+export interface Palette {
+  text: string;
+  muted: string;
+  card: string;
+  border: string;
+  guide: string;
+  request: string;
+  reply: string;
+  fail: string;
+  conn: string;
+  balancer: string;
+  states: Record<BackendState, string>;
+}
+
+/** What the drawing needs from the store, read once per frame (non-reactive). */
+export interface DrawModel {
+  balancer: BalancerView | null;
+  backends: BackendView[];
+  clients: ClientView[];
+  decision: Decision | null;
+}
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+/** Read the palette from the canvas's computed CSS variables. */
+export function readPalette(el: Element): Palette {
+  const style = getComputedStyle(el);
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return {
+    text: v('--text', '#1b1f24'),
+    muted: v('--text-muted', '#5b6470'),
+    card: v('--surface-raised', '#ffffff'),
+    border: v('--border', '#d5dae1'),
+    guide: v('--viz-guide', '#c9d0d9'),
+    request: v('--viz-request', '#2f6fed'),
+    reply: v('--viz-reply', '#14a37f'),
+    fail: v('--viz-fail', '#d93a3a'),
+    conn: v('--viz-conn', '#7b8cff'),
+    balancer: v('--accent', '#2f6fed'),
+    states: {
+      up: v('--state-up', '#1f9d55'),
+      stopped: v('--state-stopped', '#8a939e'),
+      killed: v('--state-killed', '#d93a3a'),
+      starting: v('--state-starting', '#d99a1e'),
+      stopping: v('--state-starting', '#d99a1e'),
+      external: v('--state-external', '#2f7fd9'),
+    },
+  };
+}
+
+function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
+  const radius = Math.min(r, h / 2, w / 2);
+  ctx.beginPath();
+  ctx.moveTo(x + radius, y);
+  ctx.arcTo(x + w, y, x + w, y + h, radius);
+  ctx.arcTo(x + w, y + h, x, y + h, radius);
+  ctx.arcTo(x, y + h, x, y, radius);
+  ctx.arcTo(x, y, x + w, y, radius);
+  ctx.closePath();
+}
+
+/** Text clipped to a width with an ellipsis. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+function card(ctx: CanvasRenderingContext2D, node: NodeBox, palette: Palette, accent: string | null): void {
+  ctx.save();
+  ctx.shadowColor = 'rgba(0,0,0,0.08)';
+  ctx.shadowBlur = 6;
+  ctx.shadowOffsetY = 1;
+  roundRect(ctx, node.x, node.y, node.w, node.h, 8);
+  ctx.fillStyle = palette.card;
+  ctx.fill();
+  ctx.restore();
+  roundRect(ctx, node.x, node.y, node.w, node.h, 8);
+  ctx.strokeStyle = accent ?? palette.border;
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  if (accent) {
+    ctx.save();
+    roundRect(ctx, node.x, node.y, node.w, node.h, 8);
+    ctx.clip();
+    ctx.fillStyle = accent;
+    ctx.fillRect(node.x, node.y, 4, node.h);
+    ctx.restore();
+  }
+}
+
+function line(ctx: CanvasRenderingContext2D, a: Point, b: Point): void {
+  ctx.beginPath();
+  ctx.moveTo(a.x, a.y);
+  ctx.lineTo(b.x, b.y);
+  ctx.stroke();
+}
+
+function lerp(a: Point, b: Point, t: number): Point {
+  const k = t < 0 ? 0 : t > 1 ? 1 : t;
+  // Ease in-out so dots read as travelling rather than sliding.
+  const e = k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2;
+  return { x: a.x + (b.x - a.x) * e, y: a.y + (b.y - a.y) * e };
+}
+
+function clientNode(layout: SceneLayout, clientId: string): NodeBox | undefined {
+  return layout.clients.get(clientId) ?? layout.clients.values().next().value;
+}
+
+/** Where a particle is now, or null if its nodes are gone. */
+export function particlePosition(p: Particle, layout: SceneLayout): Point | null {
+  const client = clientNode(layout, p.clientId);
+  const bal = layout.balancer;
+  if (!client) return null;
+  const backend = p.backendId !== null ? layout.backends.get(p.backendId) : undefined;
+  switch (p.leg) {
+    case 0:
+      return lerp(client.right, bal.left, p.progress);
+    case 1:
+      if (p.outcome === 'pending' || !backend) return bal.left;
+      return lerp(bal.right, backend.left, p.progress);
+    case 2:
+      return backend ? backend.left : bal.right;
+    case 3:
+      return backend ? lerp(backend.left, bal.right, p.progress) : bal.right;
+    case 4:
+      return lerp(bal.left, client.right, p.progress);
+    default:
+      return null;
+  }
+}
+
+/** Draw one frame. `ctx` is already scaled to CSS pixels. */
+export function drawFrame(
+  ctx: CanvasRenderingContext2D,
+  layout: SceneLayout,
+  model: DrawModel,
+  scene: Scene,
+  palette: Palette,
+): void {
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  const bal = layout.balancer;
+
+  // Paths first, under the cards.
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = palette.guide;
+  ctx.setLineDash([4, 4]);
+  for (const client of layout.clients.values()) line(ctx, client.right, bal.left);
+  for (const node of layout.backends.values()) line(ctx, bal.right, node.left);
+  ctx.setLineDash([]);
+
+  // Open connections: a line per backend, thicker with more connections.
+  for (const backend of model.backends) {
+    const node = layout.backends.get(backend.id);
+    if (!node || backend.activeConnections <= 0) continue;
+    ctx.strokeStyle = palette.conn;
+    ctx.globalAlpha = 0.75;
+    ctx.lineWidth = Math.min(8, 1.5 + Math.log2(1 + backend.activeConnections));
+    line(ctx, bal.right, node.left);
+    ctx.globalAlpha = 1;
+  }
+
+  for (const flash of scene.flashes) {
+    const alpha = 1 - flash.age / 900;
+    ctx.globalAlpha = Math.max(0, alpha);
+    ctx.strokeStyle = palette.fail;
+    ctx.lineWidth = 4;
+    const node = flash.backendId !== null ? layout.backends.get(flash.backendId) : undefined;
+    if (node) line(ctx, bal.right, node.left);
+    else {
+      roundRect(ctx, bal.x - 4, bal.y - 4, bal.w + 8, bal.h + 8, 12);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  for (const h of scene.highlights) {
+    const client = clientNode(layout, h.clientId);
+    const node = h.backendId !== null ? layout.backends.get(h.backendId) : undefined;
+    ctx.globalAlpha = Math.max(0, 1 - h.age / 700);
+    ctx.strokeStyle = h.ok ? palette.reply : palette.fail;
+    ctx.lineWidth = 3;
+    if (client) line(ctx, client.right, bal.left);
+    if (node) line(ctx, bal.right, node.left);
+    ctx.globalAlpha = 1;
+  }
+
+  drawClients(ctx, layout, model.clients, palette);
+  drawBalancer(ctx, bal, model, palette);
+  for (const backend of model.backends) {
+    const node = layout.backends.get(backend.id);
+    if (node) drawBackend(ctx, node, backend, palette, layout.compact);
+  }
+
+  for (const pulse of scene.pulses) {
+    const node = layout.backends.get(pulse.backendId);
+    if (!node) continue;
+    const t = pulse.age / 450;
+    const pos = pulse.direction === 'up' ? lerp(bal.right, node.left, t) : lerp(node.left, bal.right, t);
+    ctx.fillStyle = palette.conn;
+    ctx.beginPath();
+    ctx.arc(pos.x, pos.y, 2.5, 0, Math.PI * 2);
+    ctx.fill();
+  }
+
+  for (const p of scene.particles) {
+    const pos = particlePosition(p, layout);
+    if (!pos) continue;
+    const returning = p.leg >= 3 && p.outcome === 'ok';
+    ctx.fillStyle = p.outcome === 'failed' ? palette.fail : returning ? palette.reply : palette.request;
+    ctx.globalAlpha = p.fading !== null ? Math.max(0, p.fading / 700) : 1;
+    ctx.beginPath();
+    ctx.arc(pos.x, pos.y, p.fading !== null ? 6 : 4.5, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.globalAlpha = 1;
+  }
+}
+
+function drawClients(
+  ctx: CanvasRenderingContext2D,
+  layout: SceneLayout,
+  clients: ClientView[],
+  palette: Palette,
+): void {
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  for (const node of layout.clients.values()) {
+    card(ctx, node, palette, null);
+    const client = byId.get(node.id);
+    ctx.fillStyle = palette.text;
+    ctx.font = `600 12px ${FONT}`;
+    ctx.textBaseline = 'middle';
+    const twoLines = node.h >= 44 && client?.sourceAddress;
+    const y = twoLines ? node.y + node.h / 2 - 8 : node.y + node.h / 2;
+    ctx.fillText(fitText(ctx, client ? `Client ${client.id}` : 'Client', node.w - 20), node.x + 10, y);
+    if (twoLines && client?.sourceAddress) {
+      ctx.fillStyle = palette.muted;
+      ctx.font = `11px ${FONT}`;
+      ctx.fillText(fitText(ctx, client.sourceAddress, node.w - 20), node.x + 10, y + 16);
+    }
+  }
+}
+
+function drawBalancer(ctx: CanvasRenderingContext2D, node: NodeBox, model: DrawModel, palette: Palette): void {
+  const b = model.balancer;
+  card(ctx, node, palette, palette.balancer);
+  const x = node.x + 14;
+  const w = node.w - 24;
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillStyle = palette.muted;
+  ctx.font = `600 10px ${FONT}`;
+  ctx.fillText('LOAD BALANCER', x, node.y + 20);
+  ctx.fillStyle = palette.text;
+  ctx.font = `600 15px ${FONT}`;
+  ctx.fillText(b ? `${b.host}:${b.port}` : 'connecting…', x, node.y + 42);
+  if (!b) return;
+  ctx.font = `12px ${FONT}`;
+  ctx.fillStyle = palette.balancer;
+  ctx.fillText(fitText(ctx, b.algorithm, w), x, node.y + 62);
+  ctx.fillStyle = palette.muted;
+  ctx.font = `11px ${FONT}`;
+  const reason = model.decision ? `→ ${model.decision.backendId}: ${model.decision.reason}` : 'no decision yet';
+  ctx.fillText(fitText(ctx, reason, w), x, node.y + 82);
+  ctx.fillText(
+    `${b.activeConnections} active · ${b.totalConnections} total · ${b.failedConnections} failed`,
+    x,
+    node.y + 102,
+  );
+}
+
+function drawBackend(
+  ctx: CanvasRenderingContext2D,
+  node: NodeBox,
+  b: BackendView,
+  palette: Palette,
+  compact: boolean,
+): void {
+  const colour = palette.states[b.state];
+  card(ctx, node, palette, colour);
+  const x = node.x + 14;
+  const right = node.x + node.w - 10;
+  ctx.textBaseline = 'middle';
+  const top = compact ? node.y + node.h / 2 : node.y + 18;
+
+  ctx.fillStyle = palette.text;
+  ctx.font = `600 13px ${FONT}`;
+  const title = `Server ${b.id}`;
+  ctx.fillText(fitText(ctx, title, node.w * 0.5), x, top);
+  const titleW = Math.min(ctx.measureText(title).width, node.w * 0.5);
+  ctx.fillStyle = palette.muted;
+  ctx.font = `12px ${FONT}`;
+  ctx.fillText(`:${b.port}`, x + titleW + 6, top);
+
+  // State pill on the right.
+  ctx.font = `600 10px ${FONT}`;
+  const label = b.state;
+  const pillW = ctx.measureText(label).width + 14;
+  const pillH = 16;
+  roundRect(ctx, right - pillW, top - pillH / 2, pillW, pillH, 8);
+  ctx.fillStyle = colour;
+  ctx.fill();
+  ctx.fillStyle = '#ffffff';
+  ctx.textAlign = 'center';
+  ctx.fillText(label, right - pillW / 2, top + 0.5);
+  ctx.textAlign = 'left';
+
+  if (compact) return;
+  ctx.fillStyle = palette.muted;
+  ctx.font = `11px ${FONT}`;
+  ctx.fillText(fitText(ctx, `${b.activeConnections} open · ${b.messagesServed} served`, node.w - 24), x, node.y + 40);
+  if (node.h >= 70) {
+    const extra = b.managed ? `weight ${b.weight}${b.delayMs ? ` · delay ${b.delayMs} ms` : ''}` : `external ${b.host}`;
+    ctx.fillText(fitText(ctx, extra, node.w - 24), x, node.y + 58);
+  }
+}

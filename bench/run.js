@@ -60,8 +60,11 @@ function cleanup() {
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    cleanup();
-    process.exit(130);
+    // SIGTERM first: an nginx master killed outright leaves its worker orphaned.
+    void stopGracefully(2000).finally(() => {
+      cleanup();
+      process.exit(130);
+    });
   });
 }
 
@@ -234,7 +237,7 @@ async function startOurs(backends) {
   try {
     await waitForPort(port, child, 15_000);
   } catch (error) {
-    throw new Error(`${error.message}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`${error.message}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, { cause: error });
   }
   return { port, command, stream };
 }

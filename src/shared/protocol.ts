@@ -91,6 +91,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
     /** Messages per second, spread evenly. */
     rate: z.number().min(0.1, 'rate must be at least 0.1 per second').max(20_000, 'rate must be at most 20000 per second'),
     text: MessageTextSchema.optional(),
+    /** Distinct clients, each with its own source address (127.0.0.2, 127.0.0.3, …), so hashing spreads. */
+    clients: z.number().int('clients must be a whole number').min(1, 'clients must be between 1 and 200').max(200, 'clients must be between 1 and 200').optional(),
   }),
   z.object({ type: z.literal('traffic.stop') }),
   z.object({ type: z.literal('lab.snapshot') }),
@@ -142,6 +144,31 @@ export interface TrafficView {
   running: boolean;
   rate: number;
   text: string;
+  /** Distinct source addresses the stream uses (1 = the OS default address). */
+  clients?: number;
+}
+
+/** A client key on a hash ring and the backend it maps to now. */
+export interface RingClient {
+  /** Source address (the hash key). */
+  address: string;
+  /** 32-bit hash of the address. */
+  hash: number;
+  backendId: string | null;
+  /** The backend it mapped to before the last pool change, when that differs. */
+  movedFrom?: string | null;
+}
+
+/** What a hash algorithm's ring (consistent-hash) or table (source-hash) looks like now. */
+export interface RingView {
+  algorithm: 'consistent-hash' | 'source-hash';
+  /** Sampled ring points or table slots, hash in [0, 2^32), sorted by hash. */
+  points: { hash: number; backendId: string }[];
+  /** Every client key the Lab knows of (its clients' source addresses and addresses seen by the balancer). */
+  clients: RingClient[];
+  /** Clients that changed backend at the last pool change, and how many clients were known then. */
+  moved: number;
+  total: number;
 }
 
 /** Everything the UI needs to draw the Lab from scratch; later events fold onto it. */
@@ -154,6 +181,8 @@ export interface LabSnapshot {
   backends: BackendView[];
   clients: ClientView[];
   traffic: TrafficView;
+  /** The hash ring/table when a hash algorithm is selected, else null. */
+  ring?: RingView | null;
 }
 
 // ---------------------------------------------------------------- events
@@ -195,6 +224,7 @@ export type LabEvent = EventBase &
     | { type: 'backend.removed'; backendId: string }
     | { type: 'balancer.state'; balancer: BalancerView }
     | { type: 'traffic.state'; traffic: TrafficView }
+    | { type: 'balancer.ring'; ring: RingView | null }
     | {
         type: 'conn.opened';
         connId: number;

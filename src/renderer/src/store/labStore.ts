@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LabEvent, LabSnapshot } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../transport/types';
+import { emptyDecisionStream } from './decisionStream';
 import { MotionQueue, motionQueue as sharedMotionQueue } from './motion';
 import { acceptedEvents, appendError, emptyLab, reduceBatch, reduceSnapshot } from './reduce';
 import type { LabState, Theme } from './types';
@@ -35,6 +36,7 @@ export function initialLabState(options: Pick<LabStoreOptions, 'theme' | 'animat
     log: [],
     inflight: {},
     latestDecision: null,
+    decisionStream: emptyDecisionStream(),
     lastClose: null,
     errors: [],
     ui: { theme: options.theme ?? 'light', animationPaused: options.animationPaused ?? false, formErrors: {} },

@@ -1,4 +1,5 @@
 import type { BackendView, LabEvent, LabSnapshot } from '../../../shared/protocol';
+import { addDecision } from './decisionStream';
 import type { LabSlice, LabState, LogEntry, OpenConnection } from './types';
 
 /** The reply log keeps this many newest rows. */
@@ -19,6 +20,7 @@ export function emptyLab(): LabSlice {
     backendOrder: [],
     clients: [],
     traffic: { running: false, rate: 5, text: 'hello' },
+    ring: null,
   };
 }
 
@@ -41,6 +43,7 @@ export function reduceSnapshot(state: LabState, snapshot: LabSnapshot): LabState
       backendOrder,
       clients: snapshot.clients,
       traffic: snapshot.traffic,
+      ring: snapshot.ring ?? null,
     },
     connections: {},
     inflight: {},
@@ -73,6 +76,7 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
   let inflight: Record<number, string> | null = null;
   const newLog: LogEntry[] = [];
   let latestDecision = state.latestDecision;
+  let decisionStream = state.decisionStream;
   let lastClose = state.lastClose;
   let errors = state.errors;
 
@@ -114,6 +118,9 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
       case 'traffic.state':
         lab.traffic = event.traffic;
         break;
+      case 'balancer.ring':
+        lab.ring = event.ring;
+        break;
       case 'conn.opened': {
         ownConnections()[event.connId] = {
           connId: event.connId,
@@ -125,6 +132,7 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
           bytesDown: 0,
         };
         latestDecision = event.decision;
+        decisionStream = addDecision(decisionStream, event.decision, event.t, event.seq);
         bumpBackend(event.backendId, (b) => ({
           activeConnections: b.activeConnections + 1,
           totalConnections: b.totalConnections + 1,
@@ -204,6 +212,11 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
       case 'error':
         errors = appendError(errors, event.message);
         break;
+      default: {
+        // Fails to compile when the protocol grows an event this reducer does not handle.
+        const unhandled: never = event;
+        void unhandled;
+      }
     }
   }
 
@@ -217,6 +230,7 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
     inflight: inflight ?? state.inflight,
     log: newLog.length ? mergeLog(newLog, state.log) : state.log,
     latestDecision,
+    decisionStream,
     lastClose,
     errors,
   };

@@ -4,9 +4,11 @@ import type {
   ClientView,
   CloseReason,
   Decision,
+  RingView,
   TrafficView,
 } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../transport/types';
+import type { DecisionStream } from './decisionStream';
 
 /** The Lab as last known: the snapshot plus every event folded since. */
 export interface LabSlice {
@@ -22,6 +24,8 @@ export interface LabSlice {
   backendOrder: string[];
   clients: ClientView[];
   traffic: TrafficView;
+  /** The hash ring/table while a hash algorithm is selected, else null. */
+  ring: RingView | null;
 }
 
 /** A connection the balancer has open right now. */
@@ -85,6 +89,8 @@ export interface LabState {
   /** Texts of messages sent but not yet answered, by msgId (bounded). */
   inflight: Record<number, string>;
   latestDecision: Decision | null;
+  /** A sampled, readable stream of recent decisions plus their rate. */
+  decisionStream: DecisionStream;
   lastClose: LastClose | null;
   errors: AppError[];
   ui: UiSlice;

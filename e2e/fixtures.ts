@@ -34,7 +34,15 @@ interface LabSession {
   page: Page;
 }
 
+/** Fixed ports for a test (screenshots need stable port labels); ephemeral when unset. */
+export interface LabPorts {
+  balancer: number;
+  backends: [number, number];
+}
+
 interface LabTestFixtures {
+  /** Test option: fixed ports instead of ephemeral ones. */
+  labPorts: LabPorts | null;
   /** The page showing Balancer Lab, loaded and ready. */
   page: Page;
   /** The URL the page was opened at (http://127.0.0.1:PORT/?token=… in the browser, file://… in Electron). */
@@ -62,10 +70,12 @@ export function electronBinary(): string | null {
 let skipNoted = false;
 
 /** Start `balancer-lab web` on ephemeral ports and read the URL it prints (`open http://…`). */
-function startWebCli(): Promise<{ url: string; child: ChildProcess }> {
+function startWebCli(ports: LabPorts | null): Promise<{ url: string; child: ChildProcess }> {
+  const balancerPort = String(ports?.balancer ?? 0);
+  const backendPorts = ports ? ports.backends.join(',') : '0,0';
   const child = spawn(
     process.execPath,
-    ['bin/balancer-lab.js', 'web', '--port', '0', '--balancer-port', '0', '--backend-ports', '0,0'],
+    ['bin/balancer-lab.js', 'web', '--port', '0', '--balancer-port', balancerPort, '--backend-ports', backendPorts],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -105,6 +115,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
   labKind: ['browser', { option: true, scope: 'worker' }],
+  labPorts: [null, { option: true }],
 
   labBrowser: [
     async ({ labKind, playwright, launchOptions }, use) => {
@@ -120,7 +131,7 @@ export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
   ],
 
   labSession: async (
-    { labKind, labBrowser, viewport, deviceScaleFactor, colorScheme, locale, timezoneId, contextOptions },
+    { labKind, labBrowser, labPorts, viewport, deviceScaleFactor, colorScheme, locale, timezoneId, contextOptions },
     use,
     testInfo,
   ) => {
@@ -136,7 +147,12 @@ export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
         executablePath: binary,
         args: ['.'],
         cwd: repoRoot,
-        env: { ...process.env, BALANCER_LAB_EPHEMERAL: '1' } as Record<string, string>,
+        env: {
+          ...process.env,
+          ...(labPorts
+            ? { BALANCER_LAB_PORTS: [labPorts.balancer, ...labPorts.backends].join(',') }
+            : { BALANCER_LAB_EPHEMERAL: '1' }),
+        } as Record<string, string>,
         timeout: START_TIMEOUT_MS,
       });
       try {
@@ -150,7 +166,7 @@ export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
     }
 
     if (!labBrowser) throw new Error('browser project without a browser');
-    const { url, child } = await startWebCli();
+    const { url, child } = await startWebCli(labPorts);
     const context = await labBrowser.newContext({
       ...contextOptions,
       viewport,

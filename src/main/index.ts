@@ -41,6 +41,11 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 async function startLab(): Promise<Lab> {
   // Tests run many copies side by side; they ask for ephemeral ports up front.
   if (process.env.BALANCER_LAB_EPHEMERAL === '1') return createSeedLab({ balancerPort: 0, backendPorts: [0, 0] });
+  // Screenshot tests pin the ports (balancer,backend1,backend2) so port labels are stable.
+  const pinned = process.env.BALANCER_LAB_PORTS?.split(',').map(Number);
+  if (pinned?.length === 3 && pinned.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
+    return createSeedLab({ balancerPort: pinned[0], backendPorts: [pinned[1]!, pinned[2]!] });
+  }
   try {
     return await createSeedLab();
   } catch (error) {

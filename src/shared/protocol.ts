@@ -24,7 +24,7 @@ export const BackendIdSchema = z
   .string()
   .min(1, 'server id must not be empty')
   .max(40, 'server id must be at most 40 characters')
-  .regex(/^[^\s'\]\[]+$/, 'server id must have no spaces, quotes or brackets');
+  .regex(/^[^\s'[\]]+$/, 'server id must have no spaces, quotes or brackets');
 
 export const WeightSchema = z
   .number()

@@ -4,9 +4,24 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRoundRobin } from '../../src/main/core/algorithms/round-robin';
 import { BackendServer } from '../../src/main/core/backend-server';
-import { Balancer, type ConnectionClosedInfo, type ConnectionOpenedInfo, type ConnectRetryInfo } from '../../src/main/core/balancer';
+import {
+  Balancer,
+  type ConnectionClosedInfo,
+  type ConnectionOpenedInfo,
+  type ConnectRetryInfo,
+} from '../../src/main/core/balancer';
 import { sendMessage } from '../../src/main/core/message-client';
-import { closed, connect, deadPort, readAll, startEchoServer, startServer, stopServer, waitFor, within } from './helpers';
+import {
+  closed,
+  connect,
+  deadPort,
+  readAll,
+  startEchoServer,
+  startServer,
+  stopServer,
+  waitFor,
+  within,
+} from './helpers';
 
 interface Recorder {
   opened: ConnectionOpenedInfo[];
@@ -186,7 +201,9 @@ describe('Balancer', () => {
     const { balancer, port, rec } = await makeBalancer();
     balancer.addBackend({ id: '1', host: '127.0.0.1', port: backend.port });
     const started = performance.now();
-    await expect(sendMessage({ host: '127.0.0.1', port, text: 'anyone?', timeoutMs: 3000 })).rejects.toThrow(/reset|closed|empty/);
+    await expect(sendMessage({ host: '127.0.0.1', port, text: 'anyone?', timeoutMs: 3000 })).rejects.toThrow(
+      /reset|closed|empty/,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     const info = rec.closedConns[0] ?? (await within(rec.nextClose(), 2000));
     expect(info.reason).toBe('no-backend');
@@ -221,13 +238,17 @@ describe('Balancer', () => {
 
   it('resets the backend when the client resets', async () => {
     let backendSocket: Socket | null = null;
-    const sink = await startServer((s) => (backendSocket = s));
+    let backendGotData = false;
+    const sink = await startServer((s) => {
+      backendSocket = s;
+      s.on('data', () => (backendGotData = true));
+    });
     cleanups.push(() => stopServer(sink));
     const { balancer, port, rec } = await makeBalancer();
     balancer.addBackend({ id: 'sink', host: '127.0.0.1', port: sink.port });
     const socket = await connect(port);
     socket.write('x');
-    await waitFor(() => backendSocket !== null, { label: 'backend accepted' });
+    await waitFor(() => backendGotData, { label: 'backend got data' });
     const backendClosed = closed(backendSocket!, 2000);
     const closeInfo = rec.nextClose();
     socket.resetAndDestroy();
@@ -251,7 +272,9 @@ describe('Balancer', () => {
     expect(balancer.totalConnections).toBe(1000);
     expect(rec.closedConns.every((c) => c.reason === 'completed')).toBe(true);
     await waitFor(async () => (await balancer.getConnections()) === 0, { label: 'balancer sockets' });
-    await waitFor(async () => (await b1.getConnections()) + (await b2.getConnections()) === 0, { label: 'backend sockets' });
+    await waitFor(async () => (await b1.getConnections()) + (await b2.getConnections()) === 0, {
+      label: 'backend sockets',
+    });
     expect(b1.messagesServed + b2.messagesServed).toBe(1000);
     expect(balancer.stats().backends.map((b) => b.active)).toEqual([0, 0]);
   });

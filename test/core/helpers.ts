@@ -12,7 +12,11 @@ export function within<T>(promise: Promise<T>, ms: number, label = 'operation'):
 }
 
 /** The next emission of an event (args array), bounded in time. */
-export function once<T extends unknown[] = unknown[]>(emitter: EventEmitter, event: string, timeoutMs = 5000): Promise<T> {
+export function once<T extends unknown[] = unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  timeoutMs = 5000,
+): Promise<T> {
   return within(
     new Promise<T>((resolve) => emitter.once(event, (...args: unknown[]) => resolve(args as T))),
     timeoutMs,
@@ -21,7 +25,10 @@ export function once<T extends unknown[] = unknown[]>(emitter: EventEmitter, eve
 }
 
 /** Poll a condition (setImmediate/short timers), bounded by time. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, options: { timeoutMs?: number; label?: string } = {}): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  options: { timeoutMs?: number; label?: string } = {},
+): Promise<void> {
   const deadline = performance.now() + (options.timeoutMs ?? 5000);
   for (let i = 0; ; i++) {
     if (await predicate()) return;
@@ -31,7 +38,9 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, optio
 }
 
 /** Start a server on 127.0.0.1:0; every socket gets an error listener. */
-export async function startServer(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+export async function startServer(
+  onSocket: (socket: Socket) => void,
+): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
@@ -94,10 +103,18 @@ export function readAll(socket: Socket, timeoutMs = 10_000): Promise<Buffer> {
   );
 }
 
-/** Resolve when the socket is closed; reports whether an error was seen. */
+/** Resolve when the peer closed the connection (FIN, RST or local close); reports whether an error was seen. */
 export function closed(socket: Socket, timeoutMs = 5000): Promise<{ error: Error | null }> {
   let error: Error | null = null;
   socket.on('error', (e) => (error = e));
   if (socket.destroyed && socket.closed) return Promise.resolve({ error });
-  return within(new Promise((resolve) => socket.once('close', () => resolve({ error }))), timeoutMs, 'socket close');
+  return within(
+    new Promise((resolve) => {
+      socket.once('close', () => resolve({ error }));
+      socket.once('end', () => resolve({ error }));
+      socket.resume();
+    }),
+    timeoutMs,
+    'socket close',
+  );
 }

@@ -135,7 +135,11 @@ export class BackendServer {
    */
   stop(graceMs: number = this.stopGraceMs): Promise<void> {
     if (this.stopping) return this.stopping;
-    if (this.starting) return this.starting.then(() => this.stop(graceMs), () => undefined);
+    if (this.starting)
+      return this.starting.then(
+        () => this.stop(graceMs),
+        () => undefined,
+      );
     const server = this.server;
     if (!server || this.currentState !== 'up') return Promise.resolve();
     this.setState('stopping');
@@ -161,7 +165,11 @@ export class BackendServer {
 
   /** Crash: close the listener and reset every open connection at once. Resolves when all handles are closed. */
   kill(): Promise<void> {
-    if (this.starting) return this.starting.then(() => this.kill(), () => undefined);
+    if (this.starting)
+      return this.starting.then(
+        () => this.kill(),
+        () => undefined,
+      );
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = null;
@@ -184,7 +192,9 @@ export class BackendServer {
   getConnections(): Promise<number> {
     const server = this.server;
     if (!server) return Promise.resolve(this.connections.size);
-    return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? this.connections.size : count)));
+    return new Promise((resolve) =>
+      server.getConnections((error, count) => resolve(error ? this.connections.size : count)),
+    );
   }
 
   /** @internal called by a connection after each reply it writes. */
@@ -300,7 +310,10 @@ class ReplyConnection {
   private reply(text: string): void {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
-    if (!socket.write(`[Server ${this.owner.id}] You said: '${text}'\n`) && socket.writableLength > REPLY_BACKLOG_LIMIT) {
+    if (
+      !socket.write(`[Server ${this.owner.id}] You said: '${text}'\n`) &&
+      socket.writableLength > REPLY_BACKLOG_LIMIT
+    ) {
       // A client that sends but never reads must not grow our memory without bound.
       socket.pause();
     }
@@ -309,6 +322,7 @@ class ReplyConnection {
   }
 
   private finishIfDone(): void {
-    if (this.clientEnded && this.queue.length === 0 && !this.socket.writableEnded && !this.socket.destroyed) this.socket.end();
+    if (this.clientEnded && this.queue.length === 0 && !this.socket.writableEnded && !this.socket.destroyed)
+      this.socket.end();
   }
 }

@@ -307,9 +307,14 @@ export class Balancer implements BridgeOwner {
     if (candidates.length === 0) return null;
     let decision: Decision;
     try {
-      decision = this.algorithm.pick(candidates, { clientAddress: bridge.clientAddress, clientPort: bridge.clientPort });
+      decision = this.algorithm.pick(candidates, {
+        clientAddress: bridge.clientAddress,
+        clientPort: bridge.clientPort,
+      });
     } catch (error) {
-      this.hooks.error?.(`algorithm ${this.algorithm.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.hooks.error?.(
+        `algorithm ${this.algorithm.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       decision = fallbackDecision(this.algorithm.name, candidates[0]!);
     }
     let entry = this.find(decision.backendId);
@@ -323,7 +328,12 @@ export class Balancer implements BridgeOwner {
   }
 
   /** @internal */
-  attemptEnded(bridge: Bridge, target: BridgeTarget, outcome: 'connected' | 'failed' | 'cancelled', error: string | null): void {
+  attemptEnded(
+    bridge: Bridge,
+    target: BridgeTarget,
+    outcome: 'connected' | 'failed' | 'cancelled',
+    error: string | null,
+  ): void {
     const entry = target as PoolEntry;
     const decision = bridge.decision;
     bridge.decision = null;
@@ -334,13 +344,16 @@ export class Balancer implements BridgeOwner {
         clientAddress: bridge.clientAddress,
         clientPort: bridge.clientPort,
         backendId: entry.id,
-        decision: decision ?? fallbackDecision(this.algorithm.name, { id: entry.id, weight: entry.weight, active: entry.active }),
+        decision:
+          decision ??
+          fallbackDecision(this.algorithm.name, { id: entry.id, weight: entry.weight, active: entry.active }),
         retried: bridge.tried.slice(),
       });
       return;
     }
     entry.active--;
-    if (outcome === 'failed') this.hooks.connectRetry?.({ connId: bridge.id, backendId: entry.id, error: error ?? 'connect failed' });
+    if (outcome === 'failed')
+      this.hooks.connectRetry?.({ connId: bridge.id, backendId: entry.id, error: error ?? 'connect failed' });
   }
 
   /** @internal */
@@ -394,7 +407,14 @@ export class Balancer implements BridgeOwner {
     const connId = this.nextConnId++;
     this.activeCount++;
     this.totalCount++;
-    const bridge = new Bridge(connId, client, client.remoteAddress ?? '', client.remotePort ?? 0, this.clock.now(), this);
+    const bridge = new Bridge(
+      connId,
+      client,
+      client.remoteAddress ?? '',
+      client.remotePort ?? 0,
+      this.clock.now(),
+      this,
+    );
     this.bridges.add(bridge);
     bridge.start();
   };
@@ -411,11 +431,21 @@ export class Balancer implements BridgeOwner {
   }
 
   private entryStats(e: PoolEntry): BalancerBackendStats {
-    return { id: e.id, host: e.host, port: e.port, weight: e.weight, available: e.available, active: e.active, total: e.total };
+    return {
+      id: e.id,
+      host: e.host,
+      port: e.port,
+      weight: e.weight,
+      available: e.available,
+      active: e.active,
+      total: e.total,
+    };
   }
 
   private poolChanged(): void {
-    this.algorithm.poolChanged?.(this.pool.map((e) => ({ id: e.id, weight: e.weight, active: e.active, ewmaMs: e.ewmaMs })));
+    this.algorithm.poolChanged?.(
+      this.pool.map((e) => ({ id: e.id, weight: e.weight, active: e.active, ewmaMs: e.ewmaMs })),
+    );
   }
 }
 

@@ -16,7 +16,12 @@ export interface BridgeOwner {
   /** The next backend to try for this connection, or null when none is left. */
   choose(bridge: Bridge): BridgeTarget | null;
   /** A connect attempt started by choose() ended: connected, failed (error set) or cancelled (error null). */
-  attemptEnded(bridge: Bridge, target: BridgeTarget, outcome: 'connected' | 'failed' | 'cancelled', error: string | null): void;
+  attemptEnded(
+    bridge: Bridge,
+    target: BridgeTarget,
+    outcome: 'connected' | 'failed' | 'cancelled',
+    error: string | null,
+  ): void;
   /** The bridge saw its first bytes since the last byte-delta drain. */
   bytesFlowed(bridge: Bridge): void;
   /** Latency seen through this bridge: connect time plus time to the backend's first byte (ms). */
@@ -131,7 +136,10 @@ export class Bridge {
       socket.removeListener('error', fail);
       this.attach(socket, target);
     };
-    const timer = setTimeout(() => fail(new Error(`connect timeout after ${this.owner.connectTimeoutMs} ms`)), this.owner.connectTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`connect timeout after ${this.owner.connectTimeoutMs} ms`)),
+      this.owner.connectTimeoutMs,
+    );
     this.cancelAttempt = () => {
       if (settled) return;
       settle();

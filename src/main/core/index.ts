@@ -1,6 +1,11 @@
 /** The engine's public surface: plain Node, no Electron. */
 export { Lab, createSeedLab, type LabOptions } from './lab';
-export { BackendServer, type BackendServerOptions, type BackendServerState, type BackendServerEvents } from './backend-server';
+export {
+  BackendServer,
+  type BackendServerOptions,
+  type BackendServerState,
+  type BackendServerEvents,
+} from './backend-server';
 export {
   Balancer,
   type BalancerOptions,
@@ -13,7 +18,13 @@ export {
   type ConnectionClosedInfo,
   type ConnectRetryInfo,
 } from './balancer';
-export { sendMessage, PersistentClient, type SendMessageOptions, type MessageReply, type PersistentClientOptions } from './message-client';
+export {
+  sendMessage,
+  PersistentClient,
+  type SendMessageOptions,
+  type MessageReply,
+  type PersistentClientOptions,
+} from './message-client';
 export { LineFramer, type LineFramerOptions } from './line-framer';
 export { systemClock, createSystemClock, type Clock } from './clock';
 export type { BoundAddress } from './listen';

@@ -194,11 +194,24 @@ export class Lab {
   }
 
   /** @internal Start a managed backend without schema checks (port 0 allowed), used by createSeedLab and tests. */
-  async addManagedBackend(spec: { id: string; port: number; host?: string; delayMs?: number; weight?: number }): Promise<void> {
+  async addManagedBackend(spec: {
+    id: string;
+    port: number;
+    host?: string;
+    delayMs?: number;
+    weight?: number;
+  }): Promise<void> {
     if (this.backends.has(spec.id)) throw new Error(`backend id ${spec.id} already exists`);
     const host = spec.host ?? '127.0.0.1';
     const server = new BackendServer({ id: spec.id, port: spec.port, host, delayMs: spec.delayMs ?? 0 });
-    const record: BackendRecord = { id: spec.id, host, port: spec.port, weight: spec.weight ?? 1, server, unsubscribe: [] };
+    const record: BackendRecord = {
+      id: spec.id,
+      host,
+      port: spec.port,
+      weight: spec.weight ?? 1,
+      server,
+      unsubscribe: [],
+    };
     // Reserve the id while starting so a concurrent add with the same id fails cleanly.
     this.backends.set(spec.id, record);
     try {
@@ -254,7 +267,11 @@ export class Lab {
         this.dirtyBackends.delete(record.id);
         this.emit({ type: 'backend.removed', backendId: record.id });
         // Open connections finish on their own; the UI need not wait for that.
-        record.server?.stop().catch((error: unknown) => this.emit({ type: 'error', message: `stopping ${record.id}: ${errorMessage(error)}` }));
+        record.server
+          ?.stop()
+          .catch((error: unknown) =>
+            this.emit({ type: 'error', message: `stopping ${record.id}: ${errorMessage(error)}` }),
+          );
         return { ok: true };
       }
       case 'backend.stop':
@@ -319,7 +336,13 @@ export class Lab {
   // ------------------------------------------------------------ messages
 
   private sendOne(client: ClientView, text: string): void {
-    const record: MessageRecord = { msgId: this.nextMsgId++, clientId: client.id, connId: null, backendId: null, localPort: null };
+    const record: MessageRecord = {
+      msgId: this.nextMsgId++,
+      clientId: client.id,
+      connId: null,
+      backendId: null,
+      localPort: null,
+    };
     this.emit({ type: 'message.sent', msgId: record.msgId, clientId: client.id, text });
     this.inFlight++;
     const { host, port } = this.balancer.address;
@@ -361,7 +384,8 @@ export class Lab {
 
   private settleMessage(record: MessageRecord): void {
     this.inFlight--;
-    if (record.localPort !== null && this.awaitingByPort.get(record.localPort) === record) this.awaitingByPort.delete(record.localPort);
+    if (record.localPort !== null && this.awaitingByPort.get(record.localPort) === record)
+      this.awaitingByPort.delete(record.localPort);
   }
 
   /** The client knows its port: claim the balancer connection if the accept was seen first. */
@@ -395,7 +419,8 @@ export class Lab {
     this.closedLinkNext = (slot + 1) % CLOSED_LINK_MEMORY;
     const oldPort = this.closedLinkPorts[slot]!;
     // Evict only if that port still maps to the same (old) connection, not a newer one reusing the port.
-    if (oldPort !== -1 && this.linksByPort.get(oldPort)?.connId === this.closedLinkIds[slot]) this.linksByPort.delete(oldPort);
+    if (oldPort !== -1 && this.linksByPort.get(oldPort)?.connId === this.closedLinkIds[slot])
+      this.linksByPort.delete(oldPort);
     this.closedLinkPorts[slot] = port;
     this.closedLinkIds[slot] = connId;
   }
@@ -598,7 +623,9 @@ export class Lab {
  * The seed's scenario: balancer on 5000, managed backends "1" on 5001 and "2" on 5002, one client "client-1".
  * Ports may be 0 (ephemeral) for tests.
  */
-export async function createSeedLab(opts: { balancerPort?: number; backendPorts?: [number, number]; host?: string } = {}): Promise<Lab> {
+export async function createSeedLab(
+  opts: { balancerPort?: number; backendPorts?: [number, number]; host?: string } = {},
+): Promise<Lab> {
   const host = opts.host ?? '127.0.0.1';
   const [port1, port2] = opts.backendPorts ?? [5001, 5002];
   const lab = await Lab.create({ balancerHost: host, balancerPort: opts.balancerPort ?? 5000 });

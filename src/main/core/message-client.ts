@@ -136,7 +136,9 @@ export class PersistentClient {
   ) {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.fail(describeClientError(error, socket.remoteAddress ?? '', socket.remotePort ?? 0)));
+    socket.on('error', (error) =>
+      this.fail(describeClientError(error, socket.remoteAddress ?? '', socket.remotePort ?? 0)),
+    );
     socket.on('end', () => this.fail(new Error('connection closed by the server')));
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
@@ -145,7 +147,12 @@ export class PersistentClient {
   static connect(options: PersistentClientOptions): Promise<PersistentClient> {
     const timeoutMs = options.timeoutMs ?? 5000;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: options.host, port: options.port, localAddress: options.localAddress, allowHalfOpen: true });
+      const socket = net.connect({
+        host: options.host,
+        port: options.port,
+        localAddress: options.localAddress,
+        allowHalfOpen: true,
+      });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         socket.destroy();

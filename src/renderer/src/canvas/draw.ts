@@ -1,4 +1,6 @@
 import type { BackendState, BackendView, BalancerView, ClientView, Decision } from '../../../shared/protocol';
+import { backendColor } from '../app/backendColors';
+import type { Theme } from '../store/types';
 import type { NodeBox, Point, SceneLayout } from './layout';
 import type { Particle, Scene } from './scene';
 
@@ -23,7 +25,13 @@ export interface DrawModel {
   backends: BackendView[];
   clients: ClientView[];
   decision: Decision | null;
+  theme: Theme;
+  /** Backends picked a moment ago: id → glow strength 0..1 (fades out over DECISION_GLOW_MS). */
+  glow: ReadonlyMap<string, number>;
 }
+
+/** How long a backend card glows after the balancer picked it (animation time). */
+export const DECISION_GLOW_MS = 700;
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
@@ -200,7 +208,11 @@ export function drawFrame(
   drawBalancer(ctx, bal, model, palette);
   for (const backend of model.backends) {
     const node = layout.backends.get(backend.id);
-    if (node) drawBackend(ctx, node, backend, palette, layout.compact);
+    if (!node) continue;
+    const colour = backendColor(backend.id, model.theme);
+    const glow = model.glow.get(backend.id) ?? 0;
+    if (glow > 0) drawGlow(ctx, node, colour, glow);
+    drawBackend(ctx, node, backend, palette, layout.compact, colour);
   }
 
   for (const pulse of scene.pulses) {
@@ -278,29 +290,40 @@ function drawBalancer(ctx: CanvasRenderingContext2D, node: NodeBox, model: DrawM
   );
 }
 
+/** A soft halo in the backend's colour around its card, `strength` 0..1. */
+function drawGlow(ctx: CanvasRenderingContext2D, node: NodeBox, colour: string, strength: number): void {
+  ctx.save();
+  ctx.globalAlpha = Math.min(1, strength);
+  ctx.shadowColor = colour;
+  ctx.shadowBlur = 18;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 3;
+  roundRect(ctx, node.x - 2, node.y - 2, node.w + 4, node.h + 4, 10);
+  ctx.stroke();
+  ctx.restore();
+}
+
 function drawBackend(
   ctx: CanvasRenderingContext2D,
   node: NodeBox,
   b: BackendView,
   palette: Palette,
   compact: boolean,
+  identity: string,
 ): void {
   const colour = palette.states[b.state];
   card(ctx, node, palette, colour);
-  const x = node.x + 14;
   const right = node.x + node.w - 10;
   ctx.textBaseline = 'middle';
   const top = compact ? node.y + node.h / 2 : node.y + 18;
 
-  ctx.fillStyle = palette.text;
-  ctx.font = `600 13px ${FONT}`;
-  const title = `Server ${b.id}`;
-  ctx.fillText(fitText(ctx, title, node.w * 0.5), x, top);
-  const titleW = Math.min(ctx.measureText(title).width, node.w * 0.5);
-  ctx.fillStyle = palette.muted;
-  ctx.font = `12px ${FONT}`;
-  ctx.fillText(`:${b.port}`, x + titleW + 6, top);
+  // Identity dot: the same colour as this backend in the hash ring and the decision lists.
+  ctx.fillStyle = identity;
+  ctx.beginPath();
+  ctx.arc(node.x + 16, top, 4, 0, Math.PI * 2);
+  ctx.fill();
 
+  const x = node.x + 26;
   // State pill on the right.
   ctx.font = `600 10px ${FONT}`;
   const label = b.state;
@@ -314,12 +337,44 @@ function drawBackend(
   ctx.fillText(label, right - pillW / 2, top + 0.5);
   ctx.textAlign = 'left';
 
+  // Compact cards have one line, so the weight sits left of the pill and the port yields to it.
+  const weightText = `w ${b.weight}`;
+  ctx.font = `600 11px ${FONT}`;
+  const weightW = compact ? ctx.measureText(weightText).width + 8 : 0;
+  const titleRoom = Math.max(24, right - pillW - 8 - weightW - x);
+  ctx.fillStyle = palette.text;
+  ctx.font = `600 13px ${FONT}`;
+  const title = `Server ${b.id}`;
+  ctx.fillText(fitText(ctx, title, titleRoom), x, top);
+  const titleW = Math.min(ctx.measureText(title).width, titleRoom);
+  ctx.font = `12px ${FONT}`;
+  const port = `:${b.port}`;
+  if (titleW + 6 + ctx.measureText(port).width <= titleRoom) {
+    ctx.fillStyle = palette.muted;
+    ctx.fillText(port, x + titleW + 6, top);
+  }
+  if (compact) {
+    ctx.font = `600 11px ${FONT}`;
+    ctx.fillStyle = b.weight === 0 ? palette.fail : palette.muted;
+    ctx.textAlign = 'right';
+    ctx.fillText(weightText, right - pillW - 6, top);
+    ctx.textAlign = 'left';
+  }
+
   if (compact) return;
+  const x2 = node.x + 14;
   ctx.fillStyle = palette.muted;
   ctx.font = `11px ${FONT}`;
-  ctx.fillText(fitText(ctx, `${b.activeConnections} open · ${b.messagesServed} served`, node.w - 24), x, node.y + 40);
+  ctx.fillText(
+    fitText(ctx, `w ${b.weight} · ${b.activeConnections} open · ${b.messagesServed} served`, node.w - 24),
+    x2,
+    node.y + 40,
+  );
   if (node.h >= 70) {
-    const extra = b.managed ? `weight ${b.weight}${b.delayMs ? ` · delay ${b.delayMs} ms` : ''}` : `external ${b.host}`;
-    ctx.fillText(fitText(ctx, extra, node.w - 24), x, node.y + 58);
+    const parts: string[] = [];
+    if (b.weight === 0) parts.push('weight 0: no new connections');
+    if (!b.managed) parts.push(`external ${b.host}`);
+    else if (b.delayMs) parts.push(`delay ${b.delayMs} ms`);
+    if (parts.length) ctx.fillText(fitText(ctx, parts.join(' · '), node.w - 24), x2, node.y + 58);
   }
 }

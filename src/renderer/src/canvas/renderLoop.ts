@@ -3,7 +3,8 @@ import type { LabStore } from '../store/labStore';
 import type { MotionQueue } from '../store/motion';
 import { orderedBackends } from '../store/selectors';
 import type { AnimationClock } from './clock';
-import { drawFrame, readPalette, type Palette } from './draw';
+import type { Decision } from '../../../shared/protocol';
+import { DECISION_GLOW_MS, drawFrame, readPalette, type Palette } from './draw';
 import { computeLayout, type SceneLayout } from './layout';
 import { Scene } from './scene';
 
@@ -44,6 +45,10 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
   let lastClock = clock.now();
   let frame = 0;
   let stopped = false;
+  /** The decision last seen in the store, and when (animation time) each backend was last picked. */
+  let seenDecision: Decision | null = store.getState().latestDecision;
+  const pickedAt = new Map<string, number>();
+  const glow = new Map<string, number>();
 
   const resize = (): void => {
     const rect = canvas.getBoundingClientRect();
@@ -85,11 +90,32 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
     scene.advance(Math.min(MAX_FRAME_DT, now - lastClock));
     lastClock = now;
 
+    // A new latest decision lights its backend up; older glows fade by animation time (so they freeze when paused).
+    if (state.latestDecision !== seenDecision) {
+      seenDecision = state.latestDecision;
+      if (seenDecision) pickedAt.set(seenDecision.backendId, now);
+    }
+    glow.clear();
+    for (const [id, at] of pickedAt) {
+      const age = now - at;
+      if (age >= DECISION_GLOW_MS || !(id in state.lab.backends)) pickedAt.delete(id);
+      // Reduced motion: a steady marker on the latest pick instead of a fading pulse.
+      else if (scene.reducedMotion) glow.set(id, seenDecision?.backendId === id ? 0.6 : 0);
+      else glow.set(id, 1 - age / DECISION_GLOW_MS);
+    }
+
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawFrame(
       ctx,
       layout,
-      { balancer: state.lab.balancer, backends, clients, decision: state.latestDecision },
+      {
+        balancer: state.lab.balancer,
+        backends,
+        clients,
+        decision: state.latestDecision,
+        theme: state.ui.theme,
+        glow,
+      },
       scene,
       palette,
     );

@@ -7,7 +7,9 @@ import {
   type AlgorithmName,
 } from '../../../shared/protocol';
 import { useLab, useServices } from '../app/context';
+import { ALGORITHM_DESCRIPTIONS } from '../app/algorithmInfo';
 import { addBackendErrorField } from '../app/format';
+import { parseClients } from '../app/inputs';
 import { nextBackendId, nextBackendPort } from '../store/defaults';
 import { orderedBackends, select } from '../store/selectors';
 import { Field, InlineError } from './Field';
@@ -63,7 +65,7 @@ function AlgorithmControl() {
           id="algorithm"
           value={shown}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'algorithm-error' : undefined}
+          aria-describedby={error ? 'algorithm-description algorithm-error' : 'algorithm-description'}
           onChange={(e) => void onChange(e.target.value as AlgorithmName)}
         >
           {ALGORITHMS.map((name) => (
@@ -72,6 +74,9 @@ function AlgorithmControl() {
             </option>
           ))}
         </select>
+        <p id="algorithm-description" className="field-hint">
+          {ALGORITHM_DESCRIPTIONS[shown]}
+        </p>
         <InlineError id="algorithm-error" message={error} />
       </div>
     </Section>
@@ -118,7 +123,9 @@ function TrafficControl({ message }: { message: string }) {
   const { transport, store } = useServices();
   const running = useLab((s) => s.lab.traffic.running);
   const error = useLab(select.formError('traffic'));
+  const clientsError = useLab(select.formError('traffic.clients'));
   const [rate, setRate] = useState('5');
+  const [clients, setClients] = useState('1');
 
   const onToggle = async (): Promise<void> => {
     if (running) {
@@ -127,20 +134,26 @@ function TrafficControl({ message }: { message: string }) {
       return;
     }
     const value = Number(rate);
-    if (rate.trim() === '' || !Number.isFinite(value) || value < 0.1 || value > 20000) {
-      store.getState().setFormError('traffic', 'rate must be between 0.1 and 20000 messages per second');
-      return;
-    }
+    const rateOk = rate.trim() !== '' && Number.isFinite(value) && value >= 0.1 && value <= 20000;
+    const clientCount = parseClients(clients);
+    const s = store.getState();
+    s.setFormError('traffic', rateOk ? null : 'rate must be between 0.1 and 20000 messages per second');
+    s.setFormError('traffic.clients', clientCount.ok ? null : clientCount.error);
+    if (!rateOk || !clientCount.ok) return;
     const text = MessageTextSchema.safeParse(message).success ? message : undefined;
-    const result = await transport.invoke(
-      text ? { type: 'traffic.start', rate: value, text } : { type: 'traffic.start', rate: value },
-    );
-    store.getState().setFormError('traffic', result.ok ? null : result.error);
+    const result = await transport.invoke({
+      type: 'traffic.start',
+      rate: value,
+      clients: clientCount.clients,
+      ...(text ? { text } : {}),
+    });
+    if (result.ok) return;
+    store.getState().setFormError(/clients/i.test(result.error) ? 'traffic.clients' : 'traffic', result.error);
   };
 
   return (
     <Section title="Traffic">
-      <div className="inline-row">
+      <div className="traffic-row">
         <Field
           label="Rate (messages/s)"
           type="number"
@@ -151,6 +164,19 @@ function TrafficControl({ message }: { message: string }) {
           value={rate}
           error={error}
           onChange={(e) => setRate(e.target.value)}
+        />
+        <Field
+          label="Clients"
+          className="clients-field"
+          type="number"
+          min={1}
+          max={200}
+          step={1}
+          inputMode="numeric"
+          value={clients}
+          error={clientsError}
+          title="Distinct client addresses (127.0.0.2, 127.0.0.3, …) so hashing spreads"
+          onChange={(e) => setClients(e.target.value)}
         />
         <button
           type="button"

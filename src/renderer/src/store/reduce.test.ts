@@ -190,4 +190,60 @@ describe('reduceBatch', () => {
     // Opened before the snapshot: counted there, so it is decremented now.
     expect(state.lab.backends['1']?.activeConnections).toBe(1);
   });
+
+  it('keeps the hash ring from balancer.ring events and clears it with null', () => {
+    const ring = {
+      algorithm: 'consistent-hash' as const,
+      points: [
+        { hash: 100, backendId: '1' },
+        { hash: 3_000_000_000, backendId: '2' },
+      ],
+      clients: [{ address: '127.0.0.2', hash: 50, backendId: '1', movedFrom: '2' }],
+      moved: 1,
+      total: 4,
+    };
+    const withRing = reduceBatch(loaded(), [ev(11, 'balancer.ring', { ring })]);
+    expect(withRing.lab.ring).toEqual(ring);
+    expect(withRing.lab.seq).toBe(11);
+    const cleared = reduceBatch(withRing, [ev(12, 'balancer.ring', { ring: null })]);
+    expect(cleared.lab.ring).toBeNull();
+  });
+
+  it('feeds conn.opened decisions into the sampled decision stream', () => {
+    const events = [];
+    for (let i = 0; i < 10; i++) {
+      events.push(
+        ev(11 + i, 'conn.opened', {
+          connId: i,
+          clientAddress: '127.0.0.2',
+          clientPort: 40000 + i,
+          backendId: '1',
+          decision: decision('1'),
+          retried: [],
+        }),
+      );
+    }
+    // ev() stamps t = 1000 + seq: ten decisions within 10 ms, so only the first joins the list.
+    const state = reduceBatch(loaded(), events);
+    expect(state.decisionStream.seen).toBe(10);
+    expect(state.decisionStream.entries.map((e) => e.seq)).toEqual([11]);
+  });
+});
+
+describe('reduceSnapshot ring', () => {
+  it('takes the ring from the snapshot, or null when it has none', () => {
+    const ring = {
+      algorithm: 'source-hash' as const,
+      points: [
+        { hash: 0, backendId: '1' },
+        { hash: 1, backendId: '2' },
+      ],
+      clients: [],
+      moved: 0,
+      total: 0,
+    };
+    expect(reduceSnapshot(initialLabState(), snapshot({ ring })).lab.ring).toEqual(ring);
+    expect(reduceSnapshot(initialLabState(), snapshot()).lab.ring).toBeNull();
+    expect(reduceSnapshot(initialLabState(), snapshot({ ring: null })).lab.ring).toBeNull();
+  });
 });

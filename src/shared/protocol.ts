@@ -54,6 +54,65 @@ export const MessageTextSchema = z
   .max(4096, 'message must be at most 4096 characters')
   .regex(/^[^\r\n]*$/, 'message must be a single line');
 
+// ---------------------------------------------------------------- failure handling settings
+
+/** Active TCP health check, HAProxy-style (inter, timeout, rise, fall). */
+export const HealthCheckSchema = z.object({
+  enabled: z.boolean(),
+  intervalMs: z.number().int().min(100, 'interval must be at least 100 ms').max(600_000),
+  timeoutMs: z.number().int().min(10, 'timeout must be at least 10 ms').max(600_000),
+  rise: z.number().int().min(1, 'rise must be between 1 and 100').max(100, 'rise must be between 1 and 100'),
+  fall: z.number().int().min(1, 'fall must be between 1 and 100').max(100, 'fall must be between 1 and 100'),
+});
+export type HealthCheck = z.infer<typeof HealthCheckSchema>;
+
+/** Which side injects a fault: inside our backend server, or in the balancer on the path to the backend. */
+export const FaultSideSchema = z.enum(['backend', 'balancer'], { error: "side must be 'backend' or 'balancer'" });
+export type FaultSide = z.infer<typeof FaultSideSchema>;
+
+/** Toxiproxy-style faults; every field optional, an empty object clears all faults on that side. */
+export const FaultsSchema = z
+  .object({
+    /** Added latency per chunk/reply: fixed plus uniform jitter, ms. */
+    latencyMs: z.number().int().min(0).max(60_000),
+    jitterMs: z.number().int().min(0).max(60_000),
+    /** Bandwidth cap in KiB/s (0 = off). */
+    bandwidthKBps: z.number().int().min(0).max(10_000_000),
+    /** Probability in [0,1] that a new connection is reset mid-way. */
+    resetProbability: z.number().min(0, 'probability must be between 0 and 1').max(1, 'probability must be between 0 and 1'),
+    /** Refuse new connections (connection refused). */
+    refuse: z.boolean(),
+    /** Accept and never answer. */
+    blackHole: z.boolean(),
+    /** Delay before closing our side after the peer closed, ms. */
+    slowCloseMs: z.number().int().min(0).max(600_000),
+  })
+  .partial();
+export type Faults = z.infer<typeof FaultsSchema>;
+
+/** Balancer-wide failure policy (defaults as in the README: retries 2, connect 1 s, idle 60 s). */
+export const BalancerPolicySchema = z.object({
+  /** Extra backends tried after a connect failure or timeout, unseen by the client. */
+  retries: z.number().int().min(0).max(10),
+  connectTimeoutMs: z.number().int().min(10).max(600_000),
+  /** 0 = off. Fires on silence in both directions, never on a slow trickle. */
+  idleTimeoutMs: z.number().int().min(0).max(86_400_000),
+  /** Passive ejection: consecutive connect failures eject for base × count (capped). */
+  ejection: z.object({
+    enabled: z.boolean(),
+    consecutiveFailures: z.number().int().min(1).max(100),
+    baseMs: z.number().int().min(100).max(600_000),
+    maxMs: z.number().int().min(100).max(3_600_000),
+  }),
+  /** Below this share of healthy backends, balance across all (panic mode). Percent. */
+  panicThresholdPercent: z.number().int().min(0).max(100),
+  /** Close open connections of a backend when it is marked down. */
+  closeOnDown: z.boolean(),
+  /** Defaults for backends without their own health check. */
+  healthCheck: HealthCheckSchema,
+});
+export type BalancerPolicy = z.infer<typeof BalancerPolicySchema>;
+
 // ---------------------------------------------------------------- commands
 
 export const CommandSchema = z.discriminatedUnion('type', [
@@ -96,6 +155,25 @@ export const CommandSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('traffic.stop') }),
   z.object({ type: z.literal('lab.snapshot') }),
+  // ---- failure handling (health, ejection, retries, timeouts, limits, lifecycle, faults)
+  z.object({
+    type: z.literal('backend.setHealthCheck'),
+    id: BackendIdSchema,
+    check: HealthCheckSchema.partial(),
+  }),
+  z.object({
+    type: z.literal('backend.setLimits'),
+    id: BackendIdSchema,
+    /** 0 = unlimited. */
+    maxConnections: z.number().int().min(0, 'max connections must be 0 (unlimited) or more').max(100_000),
+    /** How many connections may wait for a slot; 0 = no queue (refuse at once when full). */
+    queueSize: z.number().int().min(0).max(100_000).optional(),
+    queueTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  }),
+  /** ready: normal; drain: no new connections, open ones finish; maint: no traffic, no checks. */
+  z.object({ type: z.literal('backend.setAdmin'), id: BackendIdSchema, admin: z.enum(['ready', 'drain', 'maint']) }),
+  z.object({ type: z.literal('backend.setFaults'), id: BackendIdSchema, side: FaultSideSchema, faults: FaultsSchema }),
+  z.object({ type: z.literal('balancer.setPolicy'), policy: BalancerPolicySchema.partial() }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandType = Command['type'];
@@ -121,6 +199,66 @@ export interface BackendView {
   totalConnections: number;
   /** Messages this backend answered (managed backends count their own replies). */
   messagesServed: number;
+  /** Operator state: ready, drain (no new connections) or maint (no traffic, no checks). */
+  admin?: 'ready' | 'drain' | 'maint';
+  health?: HealthView;
+  /** Set while passive ejection keeps the backend out of the pool. */
+  ejection?: { untilT: number; count: number } | null;
+  /** Per-backend connection limit (0 = unlimited) and its queue. */
+  limits?: { maxConnections: number; queueSize: number; queueTimeoutMs: number };
+  queueLength?: number;
+  faults?: { backend: Faults; balancer: Faults };
+}
+
+/** A backend's health as the active checks see it. */
+export interface HealthView {
+  status: 'healthy' | 'unhealthy' | 'unknown' | 'disabled';
+  check: HealthCheck;
+  /** Consecutive successes / failures so far (for rise / fall). */
+  successes: number;
+  failures: number;
+  last?: { t: number; ok: boolean; ms: number; error?: string };
+  /** Latest transitions, newest last (at most 20). */
+  history: { t: number; status: HealthView['status']; reason: string }[];
+}
+
+// ---- metrics (HAProxy's vocabulary: scur, smax, stot, bin, bout, econ, eresp, wretr, qcur)
+
+/** Latency percentiles over the sliding window, ms. */
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  count: number;
+}
+
+/** Counters for one backend, or for the whole balancer (backendId null). */
+export interface MetricsRow {
+  backendId: string | null;
+  /** scur / smax / stot: current, max and total connections. */
+  current: number;
+  max: number;
+  total: number;
+  /** bin / bout: bytes from clients, bytes to clients. */
+  bytesIn: number;
+  bytesOut: number;
+  /** Messages replied per second over the window. */
+  messagesPerSecond: number;
+  messagesTotal: number;
+  /** econ / eresp: errors by kind, totals. */
+  errors: { refused: number; reset: number; timeout: number };
+  /** wretr: retries; qcur: queued now. */
+  retries: number;
+  queue: number;
+  latency: LatencySummary;
+}
+
+/** One metrics sample, emitted at most ~10 times a second while anything changes. */
+export interface MetricsSample {
+  t: number;
+  windowMs: number;
+  balancer: MetricsRow;
+  backends: MetricsRow[];
 }
 
 export interface BalancerView {
@@ -132,6 +270,9 @@ export interface BalancerView {
   totalConnections: number;
   /** Clients closed because no backend could be reached. */
   failedConnections: number;
+  policy?: BalancerPolicy;
+  /** True while fewer than the panic threshold of backends are healthy: balancing across all. */
+  panic?: boolean;
 }
 
 export interface ClientView {
@@ -209,6 +350,10 @@ export type CloseReason =
   | 'no-backend' // every backend refused or timed out, or none is available
   | 'backend-removed'
   | 'balancer-stopped'
+  | 'idle-timeout'
+  | 'queue-timeout'
+  | 'fault-reset' // an injected reset
+  | 'backend-down' // closed because its backend was marked down (closeOnDown)
   | 'error';
 
 interface EventBase {
@@ -225,6 +370,11 @@ export type LabEvent = EventBase &
     | { type: 'balancer.state'; balancer: BalancerView }
     | { type: 'traffic.state'; traffic: TrafficView }
     | { type: 'balancer.ring'; ring: RingView | null }
+    | { type: 'health.check'; backendId: string; ok: boolean; ms: number; error?: string; status: HealthView['status'] }
+    | { type: 'backend.ejected'; backendId: string; untilT: number; count: number; reason: string }
+    | { type: 'conn.queued'; connId: number; backendId: string; position: number }
+    | { type: 'conn.dequeued'; connId: number; backendId: string; waitedMs: number; outcome: 'connected' | 'timeout' }
+    | { type: 'metrics'; sample: MetricsSample }
     | {
         type: 'conn.opened';
         connId: number;

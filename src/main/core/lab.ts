@@ -318,6 +318,12 @@ export class Lab {
         return { ok: true };
       case 'lab.snapshot':
         return { ok: true, snapshot: this.snapshot() };
+      case 'backend.setHealthCheck':
+      case 'backend.setLimits':
+      case 'backend.setAdmin':
+      case 'backend.setFaults':
+      case 'balancer.setPolicy':
+        return { ok: false, error: `${command.type} is not available yet` };
     }
   }
 

@@ -212,6 +212,13 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
       case 'error':
         errors = appendError(errors, event.message);
         break;
+      // Failure handling and metrics events: folded by their own slices (to be added).
+      case 'health.check':
+      case 'backend.ejected':
+      case 'conn.queued':
+      case 'conn.dequeued':
+      case 'metrics':
+        break;
       default: {
         // Fails to compile when the protocol grows an event this reducer does not handle.
         const unhandled: never = event;

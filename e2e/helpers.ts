@@ -30,3 +30,22 @@ export async function sendAndWait(page: Page): Promise<string> {
 export function serverOf(reply: string): string | null {
   return /^\[Server (\S+)\] You said: /.exec(reply)?.[1] ?? null;
 }
+
+/** What depends on wall-clock timing (latencies, rates, relative times): masked in screenshots. */
+export const timingMasks = (page: Page): Locator[] => [
+  page.locator('.latency'),
+  page.locator('.decision-rate'),
+  page.getByRole('list', { name: 'Decision stream' }),
+];
+
+/** Reload with the animation clock frozen (and a fixed theme), so particles sit where the clock left them. */
+export async function openFrozen(page: Page, labUrl: string, theme: 'light' | 'dark' = 'light'): Promise<void> {
+  await page.goto(`${labUrl}&freeze=1&theme=${theme}`);
+  await expect(page.getByRole('status', { name: 'Connection status' })).toHaveText('Connected');
+  await expect(page.getByRole('button', { name: 'Resume animation' })).toBeVisible();
+}
+
+/** Advance the frozen animation clock by whole steps. */
+export async function stepAnimation(page: Page, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await page.getByRole('button', { name: 'Step animation' }).click();
+}

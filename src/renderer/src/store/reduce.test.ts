@@ -55,7 +55,8 @@ describe('reduceBatch', () => {
       bytesUp: 6,
       openedAt: 1013,
     });
-    expect(state.lab.backends['2']).toMatchObject({ activeConnections: 1, totalConnections: 1, messagesServed: 1 });
+    // messagesServed comes only from the backend's own count (backend.state), never from replies.
+    expect(state.lab.backends['2']).toMatchObject({ activeConnections: 1, totalConnections: 1, messagesServed: 0 });
     expect(state.lab.balancer).toMatchObject({ activeConnections: 1, totalConnections: 1 });
     expect(state.latestDecision?.backendId).toBe('2');
     expect(state.log).toHaveLength(1);
@@ -151,7 +152,7 @@ describe('reduceBatch', () => {
     expect(state.log).toHaveLength(LOG_LIMIT);
     expect(state.log[0]?.msgId).toBe(LOG_LIMIT + 49);
     expect(state.log.at(-1)?.msgId).toBe(50);
-    expect(state.lab.backends['1']?.messagesServed).toBe(LOG_LIMIT + 50);
+    expect(state.lab.backends['1']?.messagesServed).toBe(0);
 
     const more = reduceBatch(state, [
       ev(1000, 'message.replied', {

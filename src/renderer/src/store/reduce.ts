@@ -194,7 +194,8 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
           latencyMs: event.latencyMs,
           t: event.t,
         });
-        bumpBackend(event.backendId, (b) => ({ messagesServed: b.messagesServed + 1 }));
+        // messagesServed is the backend's own count, carried by backend.state: the backend counts a reply
+        // before the client sees it, so bumping here as well would count it twice.
         break;
       case 'message.failed':
         newLog.push({

@@ -50,9 +50,17 @@ function stripNewline(text: string): string {
   return text;
 }
 
+/** After the reply, read the server's remaining bytes this long at most before closing hard (ms). */
+const LINGER_MS = 2000;
+/** After the reply, accept at most this many further bytes before closing hard. */
+const LINGER_BYTES = 64 * 1024;
+
 /**
- * The seed's client.py with a clean ending: connect, send `text\n`, half-close, read the whole reply
- * until EOF. Rejects with a clear Error on refused, reset, timeout or an empty reply.
+ * One request/response exchange: connect, send `text\n`, read the reply line (up to the first newline),
+ * resolve, then close gracefully (end our side, drain the server's rest until EOF, bounded in time and
+ * bytes). The request is not half-closed first: the seed's load_balancer.py tears down both directions
+ * on the first EOF it sees, which would cut off the reply. A server that closes after a reply without a
+ * newline still counts as a reply. Rejects with a clear Error on refused, reset, timeout or an empty reply.
  */
 export function sendMessage(options: SendMessageOptions): Promise<MessageReply> {
   const { host, port, text } = options;
@@ -68,7 +76,18 @@ export function sendMessage(options: SendMessageOptions): Promise<MessageReply> 
     const chunks: Buffer[] = [];
     let localPort = 0;
     let done = false;
-    const finish = (error: Error | null): void => {
+    let lingerTimer: NodeJS.Timeout | null = null;
+    let lingerBytes = 0;
+    /** Graceful close once the reply is in: FIN ours, let theirs arrive, but never wait or buffer forever. */
+    const linger = (): void => {
+      if (socket.destroyed) return;
+      socket.end();
+      lingerTimer = setTimeout(() => socket.destroy(), LINGER_MS);
+      socket.once('close', () => {
+        if (lingerTimer) clearTimeout(lingerTimer);
+      });
+    };
+    const finish = (error: Error | null, reply?: string): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -78,12 +97,14 @@ export function sendMessage(options: SendMessageOptions): Promise<MessageReply> 
         reject(error);
         return;
       }
-      const reply = Buffer.concat(chunks).toString('utf8');
-      if (reply.length === 0) {
+      const line = reply ?? '';
+      if (line.length === 0 && chunks.length === 0) {
+        if (!socket.destroyed) socket.destroy();
         reject(new Error('empty reply: the server closed the connection without answering'));
         return;
       }
-      resolve({ reply: stripNewline(reply), localPort, latencyMs: performance.now() - startedAt });
+      resolve({ reply: stripNewline(line), localPort, latencyMs: performance.now() - startedAt });
+      linger();
     };
     const onAbort = (): void => finish(new Error('aborted'));
     const timer = setTimeout(() => finish(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
@@ -95,12 +116,27 @@ export function sendMessage(options: SendMessageOptions): Promise<MessageReply> 
       } catch {
         // The observer's failure is not the exchange's.
       }
-      socket.end(`${text}\n`);
+      socket.write(`${text}\n`);
     });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      if (done) {
+        lingerBytes += chunk.length;
+        if (lingerBytes > LINGER_BYTES) socket.destroy();
+        return;
+      }
+      const newline = chunk.indexOf(10);
+      if (newline === -1) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.push(chunk.subarray(0, newline));
+      lingerBytes = chunk.length - newline - 1;
+      finish(null, Buffer.concat(chunks).toString('utf8'));
+    });
     socket.on('end', () => {
-      finish(null);
-      if (!socket.destroyed) socket.destroy();
+      // EOF before a newline: whatever came is the reply (a server that answers without a newline).
+      finish(null, Buffer.concat(chunks).toString('utf8'));
+      if (!socket.destroyed && socket.writableEnded) socket.destroy();
     });
     socket.on('error', (error) => finish(describeClientError(error, host, port)));
     socket.on('close', () => finish(new Error('connection closed before the reply ended')));
@@ -188,6 +224,18 @@ export class PersistentClient {
     if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
     if (this.waiting.length === 0 && !this.socket.destroyed) this.socket.destroy();
     return this.closed;
+  }
+
+  /** Close at once (RST-free destroy); pending sends fail with `reason`. */
+  destroy(reason = 'connection closed'): Promise<void> {
+    this.fail(new Error(reason));
+    if (!this.socket.destroyed) this.socket.destroy();
+    return this.closed;
+  }
+
+  /** Sends still waiting for their reply. */
+  get pending(): number {
+    return this.waiting.length;
   }
 
   private onData(chunk: Buffer): void {

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LabEvent, LabSnapshot } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../transport/types';
 import { emptyDecisionStream } from './decisionStream';
+import { emptyFailures } from './failures';
 import { MotionQueue, motionQueue as sharedMotionQueue } from './motion';
 import { acceptedEvents, appendError, emptyLab, reduceBatch, reduceSnapshot } from './reduce';
 import type { LabState, Theme } from './types';
@@ -39,6 +40,7 @@ export function initialLabState(options: Pick<LabStoreOptions, 'theme' | 'animat
     decisionStream: emptyDecisionStream(),
     lastClose: null,
     errors: [],
+    failures: emptyFailures(),
     ui: { theme: options.theme ?? 'light', animationPaused: options.animationPaused ?? false, formErrors: {} },
   };
 }

@@ -9,6 +9,12 @@ export const MOTION_TYPES: ReadonlySet<LabEvent['type']> = new Set([
   'conn.bytes',
   'conn.closed',
   'backend.removed',
+  // Failure handling: check pulses, retry bounces, queue dots (canvas/failureScene.ts).
+  'health.check',
+  'conn.retry',
+  'conn.queued',
+  'conn.dequeued',
+  'backend.ejected',
 ]);
 
 /**

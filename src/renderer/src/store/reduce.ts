@@ -1,5 +1,6 @@
 import type { BackendView, LabEvent, LabSnapshot } from '../../../shared/protocol';
 import { addDecision } from './decisionStream';
+import { emptyFailures, reduceFailures } from './failures';
 import type { LabSlice, LabState, LogEntry, OpenConnection } from './types';
 
 /** The reply log keeps this many newest rows. */
@@ -47,6 +48,7 @@ export function reduceSnapshot(state: LabState, snapshot: LabSnapshot): LabState
     },
     connections: {},
     inflight: {},
+    failures: emptyFailures(),
   };
 }
 
@@ -241,6 +243,7 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
     decisionStream,
     lastClose,
     errors,
+    failures: reduceFailures(state.failures, accepted, lab.backends),
   };
 }
 

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../transport/types';
 import type { DecisionStream } from './decisionStream';
+import type { FailuresSlice } from './failures';
 
 /** The Lab as last known: the snapshot plus every event folded since. */
 export interface LabSlice {
@@ -93,5 +94,7 @@ export interface LabState {
   decisionStream: DecisionStream;
   lastClose: LastClose | null;
   errors: AppError[];
+  /** Health checks, ejections and queues folded from events (see store/failures.ts). */
+  failures: FailuresSlice;
   ui: UiSlice;
 }

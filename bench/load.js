@@ -27,6 +27,7 @@ const size = Number(values.size ?? (mode === 'bulk' ? 65536 : 64));
 const payload = Buffer.alloc(size, 'x');
 
 const startedAt = performance.now();
+const cpuAtStart = process.cpuUsage();
 const deadline = startedAt + seconds * 1000;
 const latencies = [];
 let operations = 0;
@@ -149,6 +150,9 @@ async function bulkWorker() {
 const worker = { conn: connWorker, rr: rrWorker, bulk: bulkWorker }[mode];
 await Promise.all(Array.from({ length: concurrency }, () => worker()));
 const elapsed = (Math.min(performance.now(), deadline) - startedAt) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
+// Near 100 means the generator itself is the limit (it is single-threaded), not the target.
+const cpuPct = ((cpu.user + cpu.system) / 1e3 / (performance.now() - startedAt)) * 100;
 latencies.sort((a, b) => a - b);
 const percentile = (p) =>
   latencies.length
@@ -166,6 +170,7 @@ process.stdout.write(
     p50Ms: percentile(0.5),
     p99Ms: percentile(0.99),
     errors,
+    cpuPct: Number(cpuPct.toFixed(1)),
   })}\n`,
 );
 process.exit(0);

@@ -2,10 +2,10 @@
 // Side-by-side TCP balancer benchmark on 127.0.0.1: direct echo (the limit), HAProxy and nginx stream
 // (the peers, when installed) and our balancer with its event stream on, under the same load, in one run.
 // Usage: npm run bench -- [--seconds 4] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}']
-//                         [--targets "direct haproxy nginx ours"]
+//                         [--targets "direct haproxy nginx ours"] [--rounds N] [--alt-command CMD]
 // Prints a table and "ratio MODE ours/haproxy=X ours/nginx=Y ours/direct=Z"; writes bench/results/latest.json.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,19 +22,23 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     modes: { type: 'string', default: 'conn rr bulk' },
     'lb-command': { type: 'string' },
+    'alt-command': { type: 'string' },
     targets: { type: 'string', default: 'direct haproxy nginx ours' },
+    rounds: { type: 'string', default: '1' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
 if (values.help) {
   process.stdout.write(
-    `Usage: node bench/run.js [--seconds S] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}'] [--targets "direct haproxy nginx ours"]\n`,
+    `Usage: node bench/run.js [--seconds S] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}'] [--targets "direct haproxy nginx ours"] [--rounds N] [--alt-command CMD]\n`,
   );
   process.exit(0);
 }
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 120)) fail('--seconds must be between 0 and 120');
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 10)) fail('--rounds must be an integer from 1 to 10');
 const modes = values.modes.split(/[\s,]+/).filter(Boolean);
 for (const mode of modes) if (!['conn', 'rr', 'bulk'].includes(mode)) fail(`unknown mode '${mode}' (conn, rr, bulk)`);
 const wanted = new Set(values.targets.split(/[\s,]+/).filter(Boolean));
@@ -154,11 +158,55 @@ function which(command) {
   return null;
 }
 
+// ------------------------------------------------------------------ CPU accounting (Linux /proc)
+/** utime+stime (clock ticks) of a process, or 0 when it is gone or /proc is unavailable. */
+function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of a process and all its live descendants (nginx master + worker, bash -> node). */
+function treeTicks(rootPid) {
+  if (!rootPid) return 0;
+  const parents = new Map();
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // The process exited while we listed /proc.
+      }
+    }
+  } catch {
+    return processTicks(rootPid);
+  }
+  let ticks = 0;
+  for (const pid of parents.keys()) {
+    for (let p = pid, hops = 0; p > 1 && hops < 16; p = parents.get(p) ?? 0, hops++) {
+      if (p === rootPid) {
+        ticks += processTicks(pid);
+        break;
+      }
+    }
+  }
+  return ticks;
+}
+/** Linux USER_HZ; the value every mainstream kernel exports to /proc. */
+const TICKS_PER_SECOND = 100;
+
 // ------------------------------------------------------------------ targets
 async function startEcho() {
   const child = start(process.execPath, [join(here, 'echo-backend.js'), '0']);
   const match = await waitForLine(child, 'stdout', /^echo listening on 127\.0\.0\.1:(\d+)$/);
-  return Number(match[1]);
+  return { port: Number(match[1]), pid: child.pid };
 }
 
 async function startHaproxy(backends) {
@@ -188,7 +236,7 @@ async function startHaproxy(backends) {
   );
   const child = start(haproxy, ['-f', config, '-db']);
   await waitForPort(port, child);
-  return { port };
+  return { port, pid: child.pid };
 }
 
 async function startNginx(backends) {
@@ -215,16 +263,14 @@ async function startNginx(backends) {
   );
   const child = start(nginx, ['-c', config, '-p', scratch]);
   await waitForPort(port, child);
-  return { port };
+  return { port, pid: child.pid };
 }
 
-/** Ours (or --lb-command): {port} and {backends} substituted; stdout drained like a /dev/null consumer. */
-async function startOurs(backends) {
+/** Ours (or --lb-command, or `template`): {port} and {backends} substituted; stdout drained like a /dev/null consumer. */
+async function startOurs(backends, template = values['lb-command']) {
   const port = await freePort();
   const backendArgs = backends.map((p) => `--backend 127.0.0.1:${p}`).join(' ');
-  const template =
-    values['lb-command'] ??
-    `${JSON.stringify(process.execPath)} ${join(root, 'bin', 'balancer-lab.js')} balancer --port {port} {backends} --events`;
+  template ??= `${JSON.stringify(process.execPath)} ${join(root, 'bin', 'balancer-lab.js')} balancer --port {port} {backends} --events`;
   const command = template.replaceAll('{port}', String(port)).replaceAll('{backends}', backendArgs);
   const child = start('bash', ['-c', `exec ${command}`], { cwd: root });
   const stream = { bytes: 0, lines: 0 };
@@ -239,7 +285,7 @@ async function startOurs(backends) {
   } catch (error) {
     throw new Error(`${error.message}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, { cause: error });
   }
-  return { port, command, stream };
+  return { port, pid: child.pid, command, stream };
 }
 
 /** Run the load generator in its own process (async, so we keep draining our balancer's event stream). */
@@ -273,8 +319,9 @@ function runLoad(port, mode) {
 }
 
 // ------------------------------------------------------------------ run
-const backends = [await startEcho(), await startEcho()];
-const targets = wanted.has('direct') ? [{ name: 'direct', port: backends[0] }] : [];
+const echoes = [await startEcho(), await startEcho()];
+const backends = echoes.map((echo) => echo.port);
+const targets = wanted.has('direct') ? [{ name: 'direct', port: backends[0], pid: echoes[0].pid }] : [];
 for (const [name, starter] of [
   ['haproxy', startHaproxy],
   ['nginx', startNginx],
@@ -283,7 +330,7 @@ for (const [name, starter] of [
   try {
     const started = await starter(backends);
     if (started.skipped) process.stderr.write(`bench: ${name} skipped (${started.skipped})\n`);
-    else targets.push({ name, port: started.port });
+    else targets.push({ name, port: started.port, pid: started.pid });
   } catch (error) {
     process.stderr.write(`bench: ${name} skipped (${error.message})\n`);
   }
@@ -291,24 +338,58 @@ for (const [name, starter] of [
 let ours = null;
 if (wanted.has('ours')) {
   ours = await startOurs(backends);
-  targets.push({ name: 'ours', port: ours.port });
+  targets.push({ name: 'ours', port: ours.port, pid: ours.pid });
+}
+// --alt-command: a second build or variant measured in the same run ("alt"), for A/B comparisons.
+let alt = null;
+if (values['alt-command']) {
+  alt = await startOurs(backends, values['alt-command']);
+  targets.push({ name: 'alt', port: alt.port, pid: alt.pid });
 }
 
 const rows = [];
+const echoTicks = () => echoes.reduce((sum, echo) => sum + treeTicks(echo.pid), 0);
 for (const mode of modes) {
-  for (const target of targets) {
-    const linesBefore = ours?.stream.lines ?? 0;
-    const result = await runLoad(target.port, mode);
-    const row = { ...result, target: target.name, mode };
-    if (target.name === 'ours' && ours) row.eventsPerSec = Math.round((ours.stream.lines - linesBefore) / seconds);
-    rows.push(row);
-    process.stderr.write(`bench: ${mode} ${target.name} done\n`);
+  // Rounds run the targets in turn (rotating who goes first), so slow drifts in machine load hit all alike.
+  const runs = new Map(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[(i + round) % targets.length];
+      const stream = target.name === 'ours' ? ours?.stream : target.name === 'alt' ? alt?.stream : undefined;
+      const linesBefore = stream?.lines ?? 0;
+      // The direct target is an echo itself: count it once, as the echoes.
+      const ticksBefore = target.name === 'direct' ? 0 : treeTicks(target.pid);
+      const echoBefore = echoTicks();
+      const result = await runLoad(target.port, mode);
+      const run = { ...result };
+      const elapsed = result.seconds || seconds;
+      if (target.name !== 'direct') run.lbCpuPct = ((treeTicks(target.pid) - ticksBefore) / TICKS_PER_SECOND / elapsed) * 100;
+      run.echoCpuPct = ((echoTicks() - echoBefore) / TICKS_PER_SECOND / elapsed) * 100;
+      if (stream) run.eventsPerSec = Math.round((stream.lines - linesBefore) / seconds);
+      runs.get(target.name).push(run);
+      process.stderr.write(`bench: ${mode} ${target.name} round ${round + 1}/${rounds} done\n`);
+    }
   }
+  for (const target of targets) rows.push({ ...median(runs.get(target.name), mode), target: target.name, mode });
+}
+
+/** The run with the median headline figure (ops/s, or MB/s for bulk), marked with how many runs it was chosen from. */
+function median(list, mode) {
+  const value = (run) => (mode === 'bulk' ? run.mbPerSec : run.opsPerSec) ?? -1;
+  const sorted = [...list].sort((a, b) => value(a) - value(b));
+  const chosen = sorted[Math.floor((sorted.length - 1) / 2)];
+  return list.length > 1 ? { ...chosen, runs: list.map(value) } : chosen;
 }
 
 const metric = (row) => (row.mode === 'bulk' ? row.mbPerSec : row.opsPerSec);
 const fmt = (value, digits = 0) => (value === null || value === undefined ? '-' : Number(value).toFixed(digits));
-const header = ['mode', 'target', 'ops/s', 'MB/s', 'p50 ms', 'p99 ms', 'errors', 'events/s'];
+const header = ['mode', 'target', 'ops/s', 'MB/s', 'p50 ms', 'p99 ms', 'errors', 'lb cpu%', 'us/op', 'load cpu%', 'echo cpu%', 'events/s'];
+// CPU per operation (per MB for bulk) of the target's whole process tree: the cost the balancer itself adds.
+const usPerOp = (row) => {
+  if (row.lbCpuPct === undefined) return null;
+  const rate = row.mode === 'bulk' ? row.mbPerSec : row.opsPerSec;
+  return rate ? (row.lbCpuPct / 100 / rate) * 1e6 : null;
+};
 const table = rows.map((row) => [
   row.mode,
   row.target,
@@ -317,6 +398,10 @@ const table = rows.map((row) => [
   fmt(row.p50Ms, 3),
   fmt(row.p99Ms, 3),
   fmt(row.errors),
+  fmt(row.lbCpuPct),
+  fmt(usPerOp(row), 1),
+  fmt(row.cpuPct),
+  fmt(row.echoCpuPct),
   row.eventsPerSec === undefined ? '' : String(row.eventsPerSec),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
@@ -329,24 +414,32 @@ process.stdout.write(`${line(header)}\n${table.map(line).join('\n')}\n`);
 
 const ratios = {};
 for (const mode of modes) {
-  const of = (name) => metric(rows.find((row) => row.mode === mode && row.target === name) ?? {}) ?? null;
-  const mine = of('ours');
-  if (mine === null) continue;
-  const ratio = (name) => {
-    const peer = of(name);
-    return peer ? Number((mine / peer).toFixed(2)) : null;
-  };
-  ratios[mode] = { haproxy: ratio('haproxy'), nginx: ratio('nginx'), direct: ratio('direct') };
-  const r = ratios[mode];
-  process.stdout.write(
-    `ratio ${mode} ours/haproxy=${fmt(r.haproxy, 2)} ours/nginx=${fmt(r.nginx, 2)} ours/direct=${fmt(r.direct, 2)}\n`,
-  );
+  const rowOf = (name) => rows.find((row) => row.mode === mode && row.target === name) ?? {};
+  const of = (name) => metric(rowOf(name)) ?? null;
+  for (const me of ['ours', 'alt']) {
+    const mine = of(me);
+    if (mine === null) continue;
+    const ratio = (name) => {
+      const peer = of(name);
+      return peer ? Number((mine / peer).toFixed(2)) : null;
+    };
+    // CPU spent per operation is far steadier than throughput when other work shares the machine.
+    const mineCost = usPerOp(rowOf(me));
+    const peerCost = usPerOp(rowOf('haproxy'));
+    const costRatio = mineCost && peerCost ? Number((mineCost / peerCost).toFixed(2)) : null;
+    const r = { haproxy: ratio('haproxy'), nginx: ratio('nginx'), direct: ratio('direct'), cpuPerOpVsHaproxy: costRatio };
+    if (me === 'ours') ratios[mode] = r;
+    else (ratios.alt ??= {})[mode] = r;
+    process.stdout.write(
+      `ratio ${mode} ${me}/haproxy=${fmt(r.haproxy, 2)} ${me}/nginx=${fmt(r.nginx, 2)} ${me}/direct=${fmt(r.direct, 2)} cpu-per-op ${me}/haproxy=${fmt(costRatio, 2)}\n`,
+    );
+  }
 }
 
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', 'latest.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, seconds, modes, ours: ours?.command ?? null, rows, ratios }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, seconds, rounds, modes, ours: ours?.command ?? null, rows, ratios }, null, 2)}\n`,
 );
 await stopGracefully();
 cleanup();

@@ -113,6 +113,21 @@ export const BalancerPolicySchema = z.object({
 });
 export type BalancerPolicy = z.infer<typeof BalancerPolicySchema>;
 
+// ---------------------------------------------------------------- traffic settings
+
+export const TRAFFIC_MODELS = ['steady', 'open', 'closed'] as const;
+export const TrafficModelSchema = z.enum(TRAFFIC_MODELS, { error: "model must be 'steady', 'open' or 'closed'" });
+export type TrafficModel = z.infer<typeof TrafficModelSchema>;
+export const TrafficConnectionSchema = z.enum(['per-message', 'persistent'], {
+  error: "connection must be 'per-message' or 'persistent'",
+});
+export type TrafficConnection = z.infer<typeof TrafficConnectionSchema>;
+export const TrafficBurstSchema = z.object({
+  size: z.number().int('burst size must be a whole number').min(1, 'burst size must be between 1 and 2000').max(2000, 'burst size must be between 1 and 2000'),
+  everyMs: z.number().int('burst interval must be a whole number').min(50, 'burst interval must be between 50 and 600000 ms').max(600_000, 'burst interval must be between 50 and 600000 ms'),
+});
+export type TrafficBurst = z.infer<typeof TrafficBurstSchema>;
+
 // ---------------------------------------------------------------- commands
 
 export const CommandSchema = z.discriminatedUnion('type', [
@@ -152,6 +167,18 @@ export const CommandSchema = z.discriminatedUnion('type', [
     text: MessageTextSchema.optional(),
     /** Distinct clients, each with its own source address (127.0.0.2, 127.0.0.3, …), so hashing spreads. */
     clients: z.number().int('clients must be a whole number').min(1, 'clients must be between 1 and 200').max(200, 'clients must be between 1 and 200').optional(),
+    /** steady: evenly spaced at rate; open: Poisson arrivals at rate; closed: `concurrency` users send, await, think. */
+    model: TrafficModelSchema.optional(),
+    /** Closed model: virtual users (default 10). */
+    concurrency: z.number().int('concurrency must be a whole number').min(1, 'concurrency must be between 1 and 2000').max(2000, 'concurrency must be between 1 and 2000').optional(),
+    /** Closed model: pause after each reply before the next send, ms (default 0). */
+    thinkMs: z.number().int('think time must be a whole number').min(0, 'think time must be between 0 and 60000 ms').max(60_000, 'think time must be between 0 and 60000 ms').optional(),
+    /** per-message: a new connection per message (the seed's client); persistent: one connection per client. */
+    connection: TrafficConnectionSchema.optional(),
+    /** Pad each message to this many bytes (never truncated). */
+    size: z.number().int('size must be a whole number').min(1, 'size must be between 1 and 4096 bytes').max(4096, 'size must be between 1 and 4096 bytes').optional(),
+    /** Extra bursts of `size` messages every `everyMs`, on top of the rate. */
+    burst: TrafficBurstSchema.optional(),
   }),
   z.object({ type: z.literal('traffic.stop') }),
   z.object({ type: z.literal('lab.snapshot') }),
@@ -259,6 +286,8 @@ export interface MetricsSample {
   windowMs: number;
   balancer: MetricsRow;
   backends: MetricsRow[];
+  /** The traffic generator's counters, when traffic ran since the Lab started. */
+  traffic?: TrafficCounters;
 }
 
 export interface BalancerView {
@@ -287,6 +316,28 @@ export interface TrafficView {
   text: string;
   /** Distinct source addresses the stream uses (1 = the OS default address). */
   clients?: number;
+  /** Generator settings as last started (defaults filled in). */
+  model?: TrafficModel;
+  concurrency?: number;
+  thinkMs?: number;
+  connection?: TrafficConnection;
+  /** Message size in bytes when padding is on, else undefined. */
+  size?: number;
+  burst?: TrafficBurst | null;
+  /** Source addresses the clients bind (empty = the OS default). */
+  addresses?: string[];
+  /** Messages not sent because too many were in flight (since the last traffic.start). */
+  shed?: number;
+}
+
+/** The traffic generator's counters since the last traffic.start. */
+export interface TrafficCounters {
+  sent: number;
+  replied: number;
+  failed: number;
+  /** Dropped instead of sent: the in-flight cap was reached or the generator fell behind. */
+  shed: number;
+  inFlight: number;
 }
 
 /** A client key on a hash ring and the backend it maps to now. */
@@ -298,13 +349,22 @@ export interface RingClient {
   backendId: string | null;
   /** The backend it mapped to before the last pool change, when that differs. */
   movedFrom?: string | null;
+  /** source-hash only: the table slot it hashes to (hash mod slots). */
+  slot?: number;
 }
 
 /** What a hash algorithm's ring (consistent-hash) or table (source-hash) looks like now. */
 export interface RingView {
   algorithm: 'consistent-hash' | 'source-hash';
-  /** Sampled ring points or table slots, hash in [0, 2^32), sorted by hash. */
+  /**
+   * Sampled ring points or table slots, hash in [0, 2^32), sorted by hash. A source-hash table slot i of
+   * `slots` is drawn at i·2^32/slots (equal sectors); its clients are those with hash mod slots = i.
+   */
   points: { hash: number; backendId: string }[];
+  /** source-hash only: the table size (sum of weights). */
+  slots?: number;
+  /** consistent-hash only: virtual nodes on the whole ring (points may be a sample). */
+  totalPoints?: number;
   /** Every client key the Lab knows of (its clients' source addresses and addresses seen by the balancer). */
   clients: RingClient[];
   /** Clients that changed backend at the last pool change, and how many clients were known then. */
@@ -373,7 +433,14 @@ export type LabEvent = EventBase &
     | { type: 'health.check'; backendId: string; ok: boolean; ms: number; error?: string; status: HealthView['status'] }
     | { type: 'backend.ejected'; backendId: string; untilT: number; count: number; reason: string }
     | { type: 'conn.queued'; connId: number; backendId: string; position: number }
-    | { type: 'conn.dequeued'; connId: number; backendId: string; waitedMs: number; outcome: 'connected' | 'timeout' }
+    | {
+        type: 'conn.dequeued';
+        connId: number;
+        backendId: string;
+        waitedMs: number;
+        /** connected: got a slot; timeout: closed 'queue-timeout'; redispatched: its backend left the pool, picked again; closed: closed while waiting. */
+        outcome: 'connected' | 'timeout' | 'redispatched' | 'closed';
+      }
     | { type: 'metrics'; sample: MetricsSample }
     | {
         type: 'conn.opened';

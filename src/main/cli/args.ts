@@ -102,6 +102,14 @@ export function parseInteger(text: string, label: string, min: number, max: numb
   return value;
 }
 
+/** A decimal number in [min, max] (fractions allowed). */
+export function parseDecimal(text: string, label: string, min: number, max: number): number {
+  const value = toNumber(text);
+  if (Number.isNaN(value)) throw new UsageError(`${label}: must be a number`);
+  if (value < min || value > max) throw new UsageError(`${label}: must be between ${min} and ${max}`);
+  return value;
+}
+
 /** One line of message text (the line protocol forbids newlines). */
 export function parseMessage(text: string, label: string): string {
   return check(MessageTextSchema, text, label);

@@ -1,7 +1,10 @@
 import net from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { PacedWriter } from './faults/paced-writer';
+import { faultDelayMs } from './faults/settings';
 import { LineFramer } from './line-framer';
 import { listenOn, type BoundAddress } from './listen';
+import { NO_FAULTS, type FaultSettings } from './policy-defaults';
 
 /** Lifecycle of a backend the Lab runs. */
 export type BackendServerState = 'starting' | 'up' | 'stopping' | 'stopped' | 'killed';
@@ -18,6 +21,8 @@ export interface BackendServerOptions {
   delayMs?: number;
   /** stop() waits this long for open connections, then resets the rest (ms). Default 5000. */
   stopGraceMs?: number;
+  /** Randomness for injected faults (jitter, reset probability). Default Math.random. */
+  random?: () => number;
 }
 
 /** Events a {@link BackendServer} reports. */
@@ -52,6 +57,10 @@ export class BackendServer {
   private readonly connections = new Set<ReplyConnection>();
   private starting: Promise<BoundAddress> | null = null;
   private stopping: Promise<void> | null = null;
+  private faultSettings: FaultSettings = { ...NO_FAULTS };
+  /** Only the bandwidth cap: reply latency is applied per message, before the writer. */
+  private paceSettings: FaultSettings = { ...NO_FAULTS };
+  readonly random: () => number;
   private readonly listeners: { [K in keyof BackendServerEvents]: Set<BackendServerEvents[K]> } = {
     state: new Set(),
     messageServed: new Set(),
@@ -63,6 +72,7 @@ export class BackendServer {
     this.boundPort = options.port;
     this.delay = options.delayMs ?? 0;
     this.stopGraceMs = options.stopGraceMs ?? 5000;
+    this.random = options.random ?? Math.random;
   }
 
   get state(): BackendServerState {
@@ -76,6 +86,14 @@ export class BackendServer {
   }
   get delayMs(): number {
     return this.delay;
+  }
+  /** Faults injected inside this server (all off by default). */
+  get faults(): FaultSettings {
+    return this.faultSettings;
+  }
+  /** @internal settings for reply pacing (bandwidth cap only). */
+  get replyPacing(): FaultSettings {
+    return this.paceSettings;
   }
   get messagesServed(): number {
     return this.served;
@@ -100,6 +118,26 @@ export class BackendServer {
     this.delay = Math.max(0, ms);
   }
 
+  /**
+   * Inject faults (replaces the previous set). refuse closes the listener, so new connections are really
+   * refused, while open ones carry on; clearing it listens again on the same port.
+   */
+  async setFaults(faults: FaultSettings): Promise<void> {
+    this.faultSettings = { ...faults };
+    this.paceSettings = { ...NO_FAULTS, bandwidthKBps: faults.bandwidthKBps };
+    await this.applyRefuse();
+  }
+
+  private async applyRefuse(): Promise<void> {
+    const server = this.server;
+    if (!server || this.currentState !== 'up') return;
+    if (this.faultSettings.refuse) {
+      if (server.listening) server.close();
+    } else if (!server.listening) {
+      await listenOn(server, this.requestedHost, this.boundPort);
+    }
+  }
+
   /** Listen; rejects with e.g. "port 5001 is already in use". Idempotent while up. */
   start(): Promise<BoundAddress> {
     if (this.currentState === 'up') return Promise.resolve({ host: this.requestedHost, port: this.boundPort });
@@ -117,6 +155,8 @@ export class BackendServer {
         this.starting = null;
         this.boundPort = address.port;
         this.setState('up');
+        // Still refusing after a restart: the fault belongs to the backend, not to one run of it.
+        if (this.faultSettings.refuse) server.close();
         return address;
       },
       (error: unknown) => {
@@ -238,12 +278,19 @@ class ReplyConnection {
   private timer: NodeJS.Timeout | null = null;
   private clientEnded = false;
   private repliesWritten = 0;
+  private lastDueAt = 0;
+  /** Set once a bandwidth cap applies; from then on every write goes through it, keeping order. */
+  private paced: PacedWriter | null = null;
+  private resetArmed: boolean;
+  private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
     private readonly owner: BackendServer,
   ) {
     socket.setNoDelay(true);
+    const p = owner.faults.resetProbability;
+    this.resetArmed = p > 0 && owner.random() < p;
     this.framer = new LineFramer((text) => this.onMessage(text));
     socket.on('data', (chunk: Buffer) => this.framer.push(chunk));
     socket.on('end', () => {
@@ -257,8 +304,7 @@ class ReplyConnection {
     });
     socket.on('close', () => {
       this.framer.dispose();
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
+      this.clearTimers();
       this.queue.length = 0;
       owner.forget(this);
     });
@@ -267,8 +313,7 @@ class ReplyConnection {
   /** Crash semantics: RST now. */
   reset(): void {
     this.framer.dispose();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimers();
     this.queue.length = 0;
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
@@ -283,13 +328,32 @@ class ReplyConnection {
     }
   }
 
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    this.paced?.destroy();
+  }
+
   private onMessage(text: string): void {
-    const delay = this.owner.delayMs;
+    const faults = this.owner.faults;
+    if (this.resetArmed) {
+      // Injected reset: the message arrived, the connection dies instead of answering.
+      this.reset();
+      return;
+    }
+    // Black hole: read and never answer.
+    if (faults.blackHole) return;
+    const delay = this.owner.delayMs + faultDelayMs(faults, this.owner.random);
     if (delay === 0 && this.queue.length === 0) {
       this.reply(text);
       return;
     }
-    this.queue.push({ text, dueAt: performance.now() + delay });
+    // Jitter must not reorder replies.
+    const dueAt = Math.max(performance.now() + delay, this.lastDueAt);
+    this.lastDueAt = dueAt;
+    this.queue.push({ text, dueAt });
     if (!this.timer) this.schedule();
   }
 
@@ -310,10 +374,15 @@ class ReplyConnection {
   private reply(text: string): void {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
-    if (
-      !socket.write(`[Server ${this.owner.id}] You said: '${text}'\n`) &&
-      socket.writableLength > REPLY_BACKLOG_LIMIT
-    ) {
+    const line = `[Server ${this.owner.id}] You said: '${text}'\n`;
+    if (!this.paced && this.owner.replyPacing.bandwidthKBps > 0)
+      this.paced = new PacedWriter(socket, () => this.owner.replyPacing, this.owner.random, (bytes) => {
+        if (bytes > REPLY_BACKLOG_LIMIT) socket.pause();
+        else if (socket.isPaused()) socket.resume();
+      });
+    if (this.paced) {
+      this.paced.write(Buffer.from(line));
+    } else if (!socket.write(line) && socket.writableLength > REPLY_BACKLOG_LIMIT) {
       // A client that sends but never reads must not grow our memory without bound.
       socket.pause();
     }
@@ -322,7 +391,20 @@ class ReplyConnection {
   }
 
   private finishIfDone(): void {
-    if (this.clientEnded && this.queue.length === 0 && !this.socket.writableEnded && !this.socket.destroyed)
-      this.socket.end();
+    const socket = this.socket;
+    if (!this.clientEnded || this.queue.length > 0 || socket.writableEnded || socket.destroyed) return;
+    if (this.closeTimer || this.owner.faults.blackHole) return;
+    const slowCloseMs = this.owner.faults.slowCloseMs;
+    if (this.paced) {
+      this.paced.end(slowCloseMs);
+    } else if (slowCloseMs > 0) {
+      // Slow close: our FIN leaves late.
+      this.closeTimer = setTimeout(() => {
+        this.closeTimer = null;
+        if (!socket.destroyed && !socket.writableEnded) socket.end();
+      }, slowCloseMs);
+    } else {
+      socket.end();
+    }
   }
 }

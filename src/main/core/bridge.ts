@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { CloseReason, Decision } from '../../shared/protocol';
 import { describeSocketError } from './listen';
@@ -13,8 +12,13 @@ export interface BridgeTarget {
 /** What a bridge needs from the balancer that owns it. */
 export interface BridgeOwner {
   readonly connectTimeoutMs: number;
-  /** The next backend to try for this connection, or null when none is left. */
-  choose(bridge: Bridge): BridgeTarget | null;
+  /**
+   * The next backend to try for this connection, null when none is left, or 'queued' when the
+   * connection waits for a slot (the owner later calls resume()).
+   */
+  choose(bridge: Bridge): BridgeTarget | null | 'queued';
+  /** Open the backend socket for an attempt (a plain connect, or one through injected faults). */
+  dial(bridge: Bridge, target: BridgeTarget): Socket;
   /** A connect attempt started by choose() ended: connected, failed (error set) or cancelled (error null). */
   attemptEnded(
     bridge: Bridge,
@@ -60,6 +64,8 @@ export class Bridge {
   private connectMs = 0;
   private firstUpAt = 0;
   private sampled = false;
+  private awaitingBackendDrain = false;
+  private awaitingClientDrain = false;
 
   constructor(
     readonly id: number,
@@ -89,6 +95,13 @@ export class Bridge {
     this.maybeFinish();
   }
 
+  /** Leave the owner's queue: connect to the backend that freed a slot, or pick again (null). */
+  resume(target: BridgeTarget | null): void {
+    if (this.reason !== null) return;
+    if (target) this.connect(target);
+    else this.tryNext();
+  }
+
   /** Bytes held in user space for this connection (both sockets, both directions). */
   get bufferedBytes(): number {
     const c = this.client;
@@ -99,6 +112,8 @@ export class Bridge {
   private tryNext(): void {
     if (this.reason !== null) return;
     const target = this.owner.choose(this);
+    // Queued: the client stays paused until the owner hands over a slot via resume().
+    if (target === 'queued') return;
     if (!target) {
       this.reason = 'no-backend';
       // Nothing was forwarded, so closing is all we owe the client.
@@ -111,7 +126,7 @@ export class Bridge {
 
   private connect(target: BridgeTarget): void {
     this.attemptAt = performance.now();
-    const socket = net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    const socket = this.owner.dial(this, target);
     socket.setNoDelay(true);
     let settled = false;
     const settle = (): void => {
@@ -170,10 +185,9 @@ export class Bridge {
     backend.on('close', this.onBackendClose);
     backend.on('end', this.onBackendEnd);
     backend.on('data', this.onBackendData);
-    backend.on('drain', this.onBackendDrain);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
-    client.on('drain', this.onClientDrain);
+    // 'drain' listeners are added only while a write is pending (see onClientData/onBackendData).
     this.owner.attemptEnded(this, target, 'connected', null);
     // Bytes the client sent while we were connecting were held by the paused socket; release them now.
     if (this.reason === null) client.resume();
@@ -189,7 +203,14 @@ export class Bridge {
     if (this.bytesUp === 0) this.firstUpAt = performance.now();
     this.bytesUp += chunk.length;
     if (!this.dirty) this.markDirty();
-    if (!this.backend!.write(chunk)) this.client.pause();
+    const backend = this.backend!;
+    if (!backend.write(chunk)) {
+      this.client.pause();
+      if (!this.awaitingBackendDrain) {
+        this.awaitingBackendDrain = true;
+        backend.once('drain', this.onBackendDrain);
+      }
+    }
   };
 
   private readonly onBackendData = (chunk: Buffer): void => {
@@ -199,14 +220,22 @@ export class Bridge {
     }
     this.bytesDown += chunk.length;
     if (!this.dirty) this.markDirty();
-    if (!this.client.write(chunk)) this.backend!.pause();
+    if (!this.client.write(chunk)) {
+      this.backend!.pause();
+      if (!this.awaitingClientDrain) {
+        this.awaitingClientDrain = true;
+        this.client.once('drain', this.onClientDrain);
+      }
+    }
   };
 
   private readonly onBackendDrain = (): void => {
+    this.awaitingBackendDrain = false;
     this.client.resume();
   };
 
   private readonly onClientDrain = (): void => {
+    this.awaitingClientDrain = false;
     this.backend?.resume();
   };
 

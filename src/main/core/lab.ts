@@ -8,6 +8,7 @@ import type {
   CommandResult,
   LabEvent,
   LabSnapshot,
+  MetricsSample,
   TrafficView,
 } from '../../shared/protocol';
 import { parseCommand } from '../../shared/protocol';
@@ -16,7 +17,11 @@ import { createAlgorithm } from './algorithms';
 import { BackendServer } from './backend-server';
 import { Balancer, type ConnectionClosedInfo, type ConnectionOpenedInfo, type ConnectRetryInfo } from './balancer';
 import { systemClock, type Clock } from './clock';
+import { LabFailures } from './lab-failures';
 import { sendMessage } from './message-client';
+import { LabInsights } from './metrics/lab-insights';
+import { clientKey, hash32 } from './algorithms/hash';
+import { DEFAULT_TRAFFIC_TEXT, TrafficGenerator, resolveTrafficSettings, type TrafficSettings } from './traffic';
 
 /** Options for {@link Lab.create}. */
 export interface LabOptions {
@@ -51,20 +56,15 @@ interface MessageRecord {
   clientId: string;
   connId: number | null;
   backendId: string | null;
+  /** Link key of the client's connection ({@link linkKey}), once connected. */
   localPort: number | null;
+  /** Traffic over a persistent connection: that connection's link (one balancer connection, many messages). */
+  shared?: MessageRecord;
 }
 
 interface ConnLink {
   connId: number;
   backendId: string | null;
-}
-
-interface TrafficPlan {
-  rate: number;
-  text: string;
-  startedAt: number;
-  scheduled: number;
-  timer: NodeJS.Timeout | null;
 }
 
 /** Give up on a message after this long (ms). */
@@ -73,7 +73,6 @@ const MESSAGE_TIMEOUT_MS = 10_000;
 const MAX_TRAFFIC_IN_FLIGHT = 2000;
 /** Remember closed-but-unclaimed balancer connections this long (count), for late client callbacks. */
 const CLOSED_LINK_MEMORY = 4096;
-const DEFAULT_TRAFFIC_TEXT = 'hello';
 
 /** Create an algorithm by name, or null when it is not available. */
 function createAlgorithmByName(name: AlgorithmName, random: Random): Algorithm | null {
@@ -82,6 +81,14 @@ function createAlgorithmByName(name: AlgorithmName, random: Random): Algorithm |
   } catch {
     return null;
   }
+}
+
+/**
+ * Correlation key for one client connection: its address and port together, since clients bound to
+ * different source addresses (127.0.0.2, 127.0.0.3, …) may use the same port at the same time.
+ */
+function linkKey(address: string, port: number): number {
+  return hash32(clientKey(address)) * 65536 + port;
 }
 
 function errorMessage(error: unknown): string {
@@ -103,9 +110,13 @@ export class Lab {
   private readonly listeners = new Set<(event: LabEvent) => void>();
   private seq = 0;
   private algorithmName: AlgorithmName;
-  private traffic: TrafficPlan | null = null;
-  private trafficText = DEFAULT_TRAFFIC_TEXT;
-  private trafficRate = 0;
+  private traffic: TrafficGenerator<MessageRecord> | null = null;
+  private trafficSettings: TrafficSettings | null = null;
+  /** Persistent traffic connections by local port. */
+  private readonly sharedLinks = new Map<number, MessageRecord>();
+  private readonly insights: LabInsights;
+  /** Health checks, failure policy, limits, admin states and faults (lab-failures.ts). */
+  private readonly failures: LabFailures;
   private nextMsgId = 1;
   private inFlight = 0;
   private readonly abort = new AbortController();
@@ -130,6 +141,7 @@ export class Lab {
       port: options.balancerPort ?? 5000,
       algorithm,
       clock: this.clock,
+      random: this.random,
       hooks: {
         connectionOpened: (info) => this.onConnectionOpened(info),
         connectRetry: (info) => this.onConnectRetry(info),
@@ -137,6 +149,31 @@ export class Lab {
         bytesPending: () => this.scheduleTick(),
         error: (message) => this.emit({ type: 'error', message }),
       },
+    });
+    this.insights = new LabInsights({
+      clock: this.clock,
+      backends: () => [...this.backends.values()].map((r) => this.backendView(r)),
+      pool: () =>
+        [...this.backends.values()].map((r) => ({
+          view: this.backendView(r),
+          available: this.balancer.backendStats(r.id)?.available,
+        })),
+      balancer: () => ({ current: this.balancer.activeConnections, total: this.balancer.totalConnections }),
+      traffic: () => this.traffic?.counters,
+      emitMetrics: (sample) => this.emit({ type: 'metrics', sample }),
+      emitRing: (ring) => this.emit({ type: 'balancer.ring', ring }),
+    });
+    this.insights.setAlgorithm(algorithm, false);
+    this.failures = new LabFailures({
+      balancer: this.balancer,
+      clock: this.clock,
+      emit: (body) => this.emit(body),
+      backendChanged: (id) => {
+        const record = this.backends.get(id);
+        if (record) this.emitBackend(record);
+      },
+      backendDirty: (id) => this.markBackendDirty(id),
+      balancerChanged: () => this.emit({ type: 'balancer.state', balancer: this.balancerView() }),
     });
   }
 
@@ -184,7 +221,13 @@ export class Lab {
       backends: [...this.backends.values()].map((r) => this.backendView(r)),
       clients: this.clients.map((c) => ({ ...c })),
       traffic: this.trafficView(),
+      ring: this.insights.ringView,
     };
+  }
+
+  /** Counters per backend and for the balancer now (the same sample the `metrics` event carries). */
+  metrics(): MetricsSample {
+    return this.insights.metrics();
   }
 
   /** Stop traffic, in-flight messages, the balancer and every managed backend. Idempotent. */
@@ -203,7 +246,13 @@ export class Lab {
   }): Promise<void> {
     if (this.backends.has(spec.id)) throw new Error(`backend id ${spec.id} already exists`);
     const host = spec.host ?? '127.0.0.1';
-    const server = new BackendServer({ id: spec.id, port: spec.port, host, delayMs: spec.delayMs ?? 0 });
+    const server = new BackendServer({
+      id: spec.id,
+      port: spec.port,
+      host,
+      delayMs: spec.delayMs ?? 0,
+      random: this.random,
+    });
     const record: BackendRecord = {
       id: spec.id,
       host,
@@ -226,6 +275,7 @@ export class Lab {
     }
     record.port = server.port;
     this.balancer.addBackend({ id: record.id, host: record.host, port: record.port, weight: record.weight });
+    this.failures.backendAdded({ id: record.id, host: record.host, port: () => server.port, server });
     record.unsubscribe.push(
       server.on('state', (state) => {
         if (this.backends.get(record.id) !== record) return;
@@ -256,6 +306,7 @@ export class Lab {
         };
         this.backends.set(command.id, record);
         this.balancer.addBackend({ id: record.id, host: record.host, port: record.port, weight: record.weight });
+        this.failures.backendAdded({ id: record.id, host: record.host, port: () => record.port, server: null });
         this.emitBackend(record);
         return { ok: true };
       }
@@ -264,6 +315,7 @@ export class Lab {
         this.backends.delete(record.id);
         for (const unsubscribe of record.unsubscribe) unsubscribe();
         this.balancer.removeBackend(record.id);
+        this.failures.backendRemoved(record.id);
         this.dirtyBackends.delete(record.id);
         this.emit({ type: 'backend.removed', backendId: record.id });
         // Open connections finish on their own; the UI need not wait for that.
@@ -302,6 +354,7 @@ export class Lab {
         this.balancer.setAlgorithm(algorithm);
         this.algorithmName = algorithm.name;
         this.emit({ type: 'balancer.state', balancer: this.balancerView() });
+        this.insights.setAlgorithm(algorithm);
         return { ok: true };
       }
       case 'message.send': {
@@ -311,7 +364,7 @@ export class Lab {
         return { ok: true };
       }
       case 'traffic.start':
-        this.startTraffic(command.rate, command.text ?? DEFAULT_TRAFFIC_TEXT);
+        this.startTraffic(command);
         return { ok: true };
       case 'traffic.stop':
         this.stopTraffic();
@@ -323,7 +376,7 @@ export class Lab {
       case 'backend.setAdmin':
       case 'backend.setFaults':
       case 'balancer.setPolicy':
-        return { ok: false, error: `${command.type} is not available yet` };
+        return this.failures.execute(command);
     }
   }
 
@@ -359,7 +412,7 @@ export class Lab {
       localAddress: client.sourceAddress,
       timeoutMs: MESSAGE_TIMEOUT_MS,
       signal: this.abort.signal,
-      onConnected: (localPort) => this.clientConnected(record, localPort),
+      onConnected: (localPort, localAddress) => this.clientConnected(record, linkKey(localAddress, localPort)),
     }).then(
       (result) => {
         this.settleMessage(record);
@@ -433,53 +486,80 @@ export class Lab {
 
   // ------------------------------------------------------------ traffic
 
-  private startTraffic(rate: number, text: string): void {
-    this.stopTrafficTimer();
-    this.traffic = { rate, text, startedAt: performance.now(), scheduled: 0, timer: null };
-    this.trafficRate = rate;
-    this.trafficText = text;
+  private startTraffic(command: Extract<Command, { type: 'traffic.start' }>): void {
+    this.traffic?.stop(); // its in-flight messages finish on their own
+    const { type: _type, ...given } = command;
+    const settings = resolveTrafficSettings(given);
+    const { host, port } = this.balancer.address;
+    const generator = new TrafficGenerator<MessageRecord>({
+      host,
+      port,
+      settings,
+      random: this.random,
+      maxInFlight: MAX_TRAFFIC_IN_FLIGHT,
+      replyTimeoutMs: MESSAGE_TIMEOUT_MS,
+      signal: this.abort.signal,
+      hooks: {
+        send: (client, text) => this.trafficSend(client.id, text),
+        connected: (record, localAddress, localPort, shared) =>
+          shared
+            ? this.sharedConnected(record, linkKey(localAddress, localPort))
+            : this.clientConnected(record, linkKey(localAddress, localPort)),
+        replied: (record, reply, latencyMs) => this.trafficSettled(record, null, reply, latencyMs),
+        failed: (record, error) => this.trafficSettled(record, error),
+        connectionClosed: (localAddress, localPort) => this.sharedClosed(linkKey(localAddress, localPort)),
+      },
+    });
+    this.traffic = generator;
+    this.trafficSettings = settings;
+    this.insights.addClientAddresses(generator.clients.flatMap((c) => (c.address ? [c.address] : [])));
+    generator.start();
     this.emit({ type: 'traffic.state', traffic: this.trafficView() });
-    this.trafficTick();
   }
 
   private stopTraffic(): void {
-    const wasRunning = this.traffic !== null;
-    this.stopTrafficTimer();
-    this.traffic = null;
-    if (wasRunning) this.emit({ type: 'traffic.state', traffic: this.trafficView() });
+    if (!this.traffic?.isRunning) return;
+    this.traffic.stop();
+    this.emit({ type: 'traffic.state', traffic: this.trafficView() });
   }
 
-  private stopTrafficTimer(): void {
-    if (this.traffic?.timer) clearTimeout(this.traffic.timer);
-    if (this.traffic) this.traffic.timer = null;
+  private trafficSend(clientId: string, text: string): MessageRecord {
+    const record: MessageRecord = { msgId: this.nextMsgId++, clientId, connId: null, backendId: null, localPort: null };
+    this.emit({ type: 'message.sent', msgId: record.msgId, clientId, text });
+    this.inFlight++;
+    return record;
   }
 
-  /** Send what is due by now (bounded batch; a backlog beyond it is dropped), then sleep until the next one. */
-  private readonly trafficTick = (): void => {
-    const plan = this.traffic;
-    if (!plan || this.closing) return;
-    plan.timer = null;
-    const intervalMs = 1000 / plan.rate;
-    const elapsed = performance.now() - plan.startedAt;
-    const due = Math.floor(elapsed / intervalMs) + 1;
-    const maxBatch = Math.max(1, Math.ceil(plan.rate / 10));
-    if (due - plan.scheduled > maxBatch) plan.scheduled = due - maxBatch;
-    const client = this.clients[0]!;
-    while (plan.scheduled < due) {
-      plan.scheduled++;
-      if (this.inFlight >= MAX_TRAFFIC_IN_FLIGHT) continue;
-      this.sendOne(client, `${plan.text} #${plan.scheduled}`);
+  private trafficSettled(record: MessageRecord, error: string | null, reply = '', latencyMs = 0): void {
+    this.settleMessage(record);
+    const link = record.shared ?? record;
+    const base = { msgId: record.msgId, clientId: record.clientId, connId: link.connId, backendId: link.backendId };
+    if (error === null) this.emit({ type: 'message.replied', ...base, reply, latencyMs });
+    else if (!this.closing) this.emit({ type: 'message.failed', ...base, error });
+  }
+
+  /** A persistent connection carries many messages: they all share one link to the balancer connection. */
+  private sharedConnected(record: MessageRecord, localPort: number): void {
+    let shared = this.sharedLinks.get(localPort);
+    if (!shared) {
+      shared = { msgId: 0, clientId: record.clientId, connId: null, backendId: null, localPort: null };
+      this.sharedLinks.set(localPort, shared);
+      this.clientConnected(shared, localPort);
     }
-    if (this.traffic !== plan) return;
-    const nextAt = plan.startedAt + plan.scheduled * intervalMs;
-    // At high rates wake at most every ~4 ms and send the batch due by then.
-    plan.timer = setTimeout(this.trafficTick, Math.max(4, nextAt - performance.now()));
-  };
+    record.shared = shared;
+  }
+
+  private sharedClosed(localPort: number): void {
+    const shared = this.sharedLinks.get(localPort);
+    if (!shared) return;
+    this.sharedLinks.delete(localPort);
+    if (this.awaitingByPort.get(localPort) === shared) this.awaitingByPort.delete(localPort);
+  }
 
   // ------------------------------------------------------------ balancer hooks
 
   private onConnectionOpened(info: ConnectionOpenedInfo): void {
-    this.linkConnection(info.clientPort, info.connId, info.backendId);
+    this.linkConnection(linkKey(info.clientAddress, info.clientPort), info.connId, info.backendId);
     this.emit({
       type: 'conn.opened',
       connId: info.connId,
@@ -497,9 +577,10 @@ export class Lab {
   }
 
   private onConnectionClosed(info: ConnectionClosedInfo): void {
-    if (info.backendId === null) this.linkConnection(info.clientPort, info.connId, null);
-    const link = this.linksByPort.get(info.clientPort);
-    if (link && link.connId === info.connId) this.rememberClosedLink(info.clientPort, info.connId);
+    const key = linkKey(info.clientAddress, info.clientPort);
+    if (info.backendId === null) this.linkConnection(key, info.connId, null);
+    const link = this.linksByPort.get(key);
+    if (link && link.connId === info.connId) this.rememberClosedLink(key, info.connId);
     if (info.unreportedUp > 0 || info.unreportedDown > 0) {
       this.emit({ type: 'conn.bytes', connId: info.connId, up: info.unreportedUp, down: info.unreportedDown });
     }
@@ -562,7 +643,10 @@ export class Lab {
   }
 
   private emit(body: EventBody): void {
-    const event = { ...body, seq: ++this.seq, t: this.clock.now() } as LabEvent;
+    // Every caller passes a fresh object literal, so it is stamped in place: no copy per event (hot path).
+    const event = body as LabEvent;
+    event.seq = ++this.seq;
+    event.t = this.clock.now();
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -570,6 +654,8 @@ export class Lab {
         // A faulty listener must not break the Lab or the other listeners.
       }
     }
+    // After the listeners, so anything derived (metrics, ring) is emitted after its cause.
+    this.insights.observe(event);
   }
 
   private backendView(record: BackendRecord): BackendView {
@@ -587,6 +673,7 @@ export class Lab {
       activeConnections: stats?.active ?? 0,
       totalConnections: stats?.total ?? 0,
       messagesServed: server ? server.messagesServed : 0,
+      ...this.failures.backendFields(record.id),
     };
   }
 
@@ -600,19 +687,37 @@ export class Lab {
       activeConnections: this.balancer.activeConnections,
       totalConnections: this.balancer.totalConnections,
       failedConnections: this.balancer.failedConnections,
+      ...this.failures.balancerFields(),
     };
   }
 
   private trafficView(): TrafficView {
-    return { running: this.traffic !== null, rate: this.trafficRate, text: this.trafficText };
+    const s = this.trafficSettings;
+    if (!s) return { running: false, rate: 0, text: DEFAULT_TRAFFIC_TEXT };
+    const generator = this.traffic;
+    return {
+      running: generator?.isRunning ?? false,
+      rate: s.rate,
+      text: s.text,
+      clients: s.clients,
+      model: s.model,
+      concurrency: s.concurrency,
+      thinkMs: s.thinkMs,
+      connection: s.connection,
+      size: s.size,
+      burst: s.burst,
+      addresses: generator ? generator.clients.flatMap((c) => (c.address ? [c.address] : [])) : [],
+      shed: generator?.counters.shed ?? 0,
+    };
   }
 
   private async shutdown(): Promise<void> {
-    this.stopTrafficTimer();
-    this.traffic = null;
+    this.traffic?.stop();
+    this.insights.close();
     this.abort.abort();
     if (this.tickTimer) clearTimeout(this.tickTimer);
     this.tickTimer = null;
+    this.failures.close();
     await this.balancer.close();
     this.emit({ type: 'balancer.state', balancer: this.balancerView() });
     const stops: Array<Promise<void>> = [];

@@ -12,8 +12,8 @@ export interface SendMessageOptions {
   localAddress?: string;
   /** Whole exchange deadline (ms). Default 10000. */
   timeoutMs?: number;
-  /** Called once connected with the local port (how the Lab correlates with the balancer's accept). */
-  onConnected?: (localPort: number) => void;
+  /** Called once connected with the local port and address (how the Lab correlates with the balancer's accept). */
+  onConnected?: (localPort: number, localAddress: string) => void;
   /** Abort the exchange (rejects with "aborted"). */
   signal?: AbortSignal;
 }
@@ -112,7 +112,7 @@ export function sendMessage(options: SendMessageOptions): Promise<MessageReply> 
     socket.once('connect', () => {
       localPort = socket.localPort ?? 0;
       try {
-        options.onConnected?.(localPort);
+        options.onConnected?.(localPort, socket.localAddress ?? '');
       } catch {
         // The observer's failure is not the exchange's.
       }
@@ -230,6 +230,16 @@ export class PersistentClient {
   destroy(reason = 'connection closed'): Promise<void> {
     this.fail(new Error(reason));
     if (!this.socket.destroyed) this.socket.destroy();
+    return this.closed;
+  }
+
+  /** The local address the connection is bound to. */
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+
+  /** Resolves once the socket is closed, for whatever reason. */
+  whenClosed(): Promise<void> {
     return this.closed;
   }
 

@@ -11,6 +11,7 @@ import { createPeakEwma } from './peak-ewma';
 
 export type { Algorithm, Candidate, PickContext, Random } from './types';
 export type { ConsistentHashAlgorithm, RingLookup, RingPoint, RingView } from './consistent-hash';
+export type { SourceHashAlgorithm, SlotLookup } from './source-hash';
 export { createRoundRobin } from './round-robin';
 export { createWeightedRoundRobin, smoothWeightedOrder } from './weighted-round-robin';
 export { createLeastConnections } from './least-connections';

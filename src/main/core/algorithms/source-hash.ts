@@ -12,7 +12,23 @@ import { clientKey, hash32, hex32 } from './hash';
  * while the pool (membership and weights) is unchanged; any pool change may remap many clients — use
  * consistent-hash when that matters.
  */
-export function createSourceHash(): Algorithm {
+/** Where a client address lands in the table, ignoring eligibility. */
+export interface SlotLookup {
+  /** hash32 of the client address. */
+  hash: number;
+  /** hash mod table size. */
+  slot: number;
+  backendId: string;
+}
+
+/** Source hashing plus read-only views of its table for the UI. */
+export interface SourceHashAlgorithm extends Algorithm {
+  /** Backend id per slot, in slot order (empty until the pool is known). */
+  tableView(): string[];
+  lookup(clientAddress: string): SlotLookup | undefined;
+}
+
+export function createSourceHash(): SourceHashAlgorithm {
   const owners = new EligibleSet();
   let ids: string[] = [];
   /** Owner number per slot. */
@@ -84,6 +100,15 @@ export function createSourceHash(): Algorithm {
         scored[i] = { backendId: id, score: idx === undefined ? '' : shares[idx]! };
       }
       return { algorithm: 'source-hash', backendId: chosenId, reason, candidates: scored };
+    },
+    tableView(): string[] {
+      return Array.from(table, (owner) => ids[owner]!);
+    },
+    lookup(clientAddress: string): SlotLookup | undefined {
+      if (table.length === 0) return undefined;
+      const hash = hash32(clientKey(clientAddress));
+      const slot = hash % table.length;
+      return { hash, slot, backendId: ids[table[slot]!]! };
     },
   };
 }

@@ -28,6 +28,10 @@ export interface DrawModel {
   theme: Theme;
   /** Backends picked a moment ago: id → glow strength 0..1 (fades out over DECISION_GLOW_MS). */
   glow: ReadonlyMap<string, number>;
+  /** Drawn over each backend card, under the particles (failure handling: canvas/failureDraw.ts). */
+  decorateBackend?: (ctx: CanvasRenderingContext2D, node: NodeBox, backend: BackendView) => void;
+  /** Drawn over the balancer card (panic mode). */
+  decorateBalancer?: (ctx: CanvasRenderingContext2D, node: NodeBox) => void;
 }
 
 /** How long a backend card glows after the balancer picked it (animation time). */
@@ -61,7 +65,7 @@ export function readPalette(el: Element): Palette {
   };
 }
 
-function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
+export function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
   const radius = Math.min(r, h / 2, w / 2);
   ctx.beginPath();
   ctx.moveTo(x + radius, y);
@@ -73,7 +77,7 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 }
 
 /** Text clipped to a width with an ellipsis. */
-function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text;
   let lo = 0;
   let hi = text.length;
@@ -115,38 +119,92 @@ function line(ctx: CanvasRenderingContext2D, a: Point, b: Point): void {
   ctx.stroke();
 }
 
-function lerp(a: Point, b: Point, t: number): Point {
+export function lerp(a: Point, b: Point, t: number, out: Point = { x: 0, y: 0 }): Point {
   const k = t < 0 ? 0 : t > 1 ? 1 : t;
   // Ease in-out so dots read as travelling rather than sliding.
   const e = k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2;
-  return { x: a.x + (b.x - a.x) * e, y: a.y + (b.y - a.y) * e };
+  out.x = a.x + (b.x - a.x) * e;
+  out.y = a.y + (b.y - a.y) * e;
+  return out;
+}
+
+function place(p: Point, out: Point): Point {
+  out.x = p.x;
+  out.y = p.y;
+  return out;
 }
 
 function clientNode(layout: SceneLayout, clientId: string): NodeBox | undefined {
   return layout.clients.get(clientId) ?? layout.clients.values().next().value;
 }
 
-/** Where a particle is now, or null if its nodes are gone. */
-export function particlePosition(p: Particle, layout: SceneLayout): Point | null {
+/**
+ * Where a particle is now, or null if its nodes are gone. Writes into `out` (a scratch point reused across
+ * particles, so a frame of hundreds of dots allocates nothing).
+ */
+export function particlePosition(p: Particle, layout: SceneLayout, out: Point = { x: 0, y: 0 }): Point | null {
   const client = clientNode(layout, p.clientId);
   const bal = layout.balancer;
   if (!client) return null;
   const backend = p.backendId !== null ? layout.backends.get(p.backendId) : undefined;
   switch (p.leg) {
     case 0:
-      return lerp(client.right, bal.left, p.progress);
+      return lerp(client.right, bal.left, p.progress, out);
     case 1:
-      if (p.outcome === 'pending' || !backend) return bal.left;
-      return lerp(bal.right, backend.left, p.progress);
+      if (p.outcome === 'pending' || !backend) return place(bal.left, out);
+      return lerp(bal.right, backend.left, p.progress, out);
     case 2:
-      return backend ? backend.left : bal.right;
+      return place(backend ? backend.left : bal.right, out);
     case 3:
-      return backend ? lerp(backend.left, bal.right, p.progress) : bal.right;
+      return backend ? lerp(backend.left, bal.right, p.progress, out) : place(bal.right, out);
     case 4:
-      return lerp(bal.left, client.right, p.progress);
+      return lerp(bal.left, client.right, p.progress, out);
     default:
       return null;
   }
+}
+
+const scratch: Point = { x: 0, y: 0 };
+
+/**
+ * All moving dots of one colour as one path and one fill (hundreds of beginPath/arc/fill calls per frame were
+ * the canvas's main cost under heavy traffic); fading dots, each with its own alpha, are drawn one by one.
+ */
+function drawParticles(ctx: CanvasRenderingContext2D, scene: Scene, layout: SceneLayout, palette: Palette): void {
+  const colours = [palette.request, palette.reply, palette.fail];
+  for (let c = 0; c < colours.length; c++) {
+    let any = false;
+    ctx.beginPath();
+    for (const p of scene.particles) {
+      if (p.fading !== null || particleColour(p) !== c) continue;
+      const pos = particlePosition(p, layout, scratch);
+      if (!pos) continue;
+      ctx.moveTo(pos.x + 4.5, pos.y);
+      ctx.arc(pos.x, pos.y, 4.5, 0, Math.PI * 2);
+      any = true;
+    }
+    if (any) {
+      ctx.fillStyle = colours[c] ?? palette.request;
+      ctx.fill();
+    }
+  }
+  for (const p of scene.particles) {
+    if (p.fading === null) continue;
+    const pos = particlePosition(p, layout, scratch);
+    if (!pos) continue;
+    ctx.fillStyle = colours[particleColour(p)] ?? palette.request;
+    ctx.globalAlpha = Math.max(0, p.fading / 700);
+    ctx.beginPath();
+    ctx.arc(pos.x, pos.y, 6, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** 0 request, 1 reply (on its way back), 2 failed. */
+function particleColour(p: Particle): number {
+  if (p.outcome === 'failed') return 2;
+  return p.leg >= 3 && p.outcome === 'ok' ? 1 : 0;
 }
 
 /** Draw one frame. `ctx` is already scaled to CSS pixels. */
@@ -206,6 +264,7 @@ export function drawFrame(
 
   drawClients(ctx, layout, model.clients, palette);
   drawBalancer(ctx, bal, model, palette);
+  model.decorateBalancer?.(ctx, bal);
   for (const backend of model.backends) {
     const node = layout.backends.get(backend.id);
     if (!node) continue;
@@ -213,30 +272,25 @@ export function drawFrame(
     const glow = model.glow.get(backend.id) ?? 0;
     if (glow > 0) drawGlow(ctx, node, colour, glow);
     drawBackend(ctx, node, backend, palette, layout.compact, colour);
+    model.decorateBackend?.(ctx, node, backend);
   }
 
-  for (const pulse of scene.pulses) {
-    const node = layout.backends.get(pulse.backendId);
-    if (!node) continue;
-    const t = pulse.age / 450;
-    const pos = pulse.direction === 'up' ? lerp(bal.right, node.left, t) : lerp(node.left, bal.right, t);
+  if (scene.pulses.length) {
     ctx.fillStyle = palette.conn;
     ctx.beginPath();
-    ctx.arc(pos.x, pos.y, 2.5, 0, Math.PI * 2);
+    for (const pulse of scene.pulses) {
+      const node = layout.backends.get(pulse.backendId);
+      if (!node) continue;
+      const t = pulse.age / 450;
+      const pos =
+        pulse.direction === 'up' ? lerp(bal.right, node.left, t, scratch) : lerp(node.left, bal.right, t, scratch);
+      ctx.moveTo(pos.x + 2.5, pos.y);
+      ctx.arc(pos.x, pos.y, 2.5, 0, Math.PI * 2);
+    }
     ctx.fill();
   }
 
-  for (const p of scene.particles) {
-    const pos = particlePosition(p, layout);
-    if (!pos) continue;
-    const returning = p.leg >= 3 && p.outcome === 'ok';
-    ctx.fillStyle = p.outcome === 'failed' ? palette.fail : returning ? palette.reply : palette.request;
-    ctx.globalAlpha = p.fading !== null ? Math.max(0, p.fading / 700) : 1;
-    ctx.beginPath();
-    ctx.arc(pos.x, pos.y, p.fading !== null ? 6 : 4.5, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.globalAlpha = 1;
-  }
+  drawParticles(ctx, scene, layout, palette);
 }
 
 function drawClients(

@@ -6,6 +6,7 @@ import type { AnimationClock } from './clock';
 import type { Decision } from '../../../shared/protocol';
 import { DECISION_GLOW_MS, drawFrame, readPalette, type Palette } from './draw';
 import { computeLayout, type SceneLayout } from './layout';
+import { FailureLayer } from './failureLayer';
 import { Scene } from './scene';
 
 export interface RenderLoopOptions {
@@ -30,8 +31,11 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
   const scene = new Scene();
   const reducedMotionQuery = window.matchMedia('(prefers-reduced-motion: reduce)');
   scene.reducedMotion = reducedMotionQuery.matches;
+  const failures = new FailureLayer(canvas);
+  failures.reducedMotion = reducedMotionQuery.matches;
   const onReducedMotion = (e: MediaQueryListEvent): void => {
     scene.reducedMotion = e.matches;
+    failures.reducedMotion = e.matches;
   };
   reducedMotionQuery.addEventListener('change', onReducedMotion);
 
@@ -65,7 +69,10 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
 
   // Theme changes swap CSS variables; re-read them after the attribute lands.
   const unsubscribeTheme = store.subscribe((state, prev) => {
-    if (state.ui.theme !== prev.ui.theme) requestAnimationFrame(() => (palette = readPalette(canvas)));
+    if (state.ui.theme !== prev.ui.theme) requestAnimationFrame(() => {
+        palette = readPalette(canvas);
+        failures.refreshPalette();
+      });
   });
 
   const tick = (): void => {
@@ -85,9 +92,13 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
     }
 
     const events = motion.drain();
-    if (events.length) scene.ingest(events);
+    if (events.length) {
+      scene.ingest(events);
+      failures.ingest(events, clock.isPaused());
+    }
     const now = clock.now();
     scene.advance(Math.min(MAX_FRAME_DT, now - lastClock));
+    failures.advance(Math.min(MAX_FRAME_DT, now - lastClock));
     lastClock = now;
 
     // A new latest decision lights its backend up; older glows fade by animation time (so they freeze when paused).
@@ -115,10 +126,12 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
         decision: state.latestDecision,
         theme: state.ui.theme,
         glow,
+        ...failures.decorations(state, performance.now()),
       },
       scene,
       palette,
     );
+    failures.drawMotion(ctx, layout);
 
     const text = scene.sampleEvery > 1 ? `1 dot = ${scene.sampleEvery} messages` : '';
     if (legend && text !== lastLegend) {

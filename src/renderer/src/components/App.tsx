@@ -1,11 +1,11 @@
 import { useLab } from '../app/context';
 import { select } from '../store/selectors';
 import { BackendList } from './BackendList';
+import { BottomTabs } from './BottomTabs';
 import { Controls } from './Controls';
 import { DecisionPanel } from './DecisionPanel';
 import { HashRingPanel } from './HashRing';
 import { Header } from './Header';
-import { ReplyLog } from './ReplyLog';
 import { Visualiser } from './Visualiser';
 
 /** The whole window: header, controls | canvas | backends, then decisions | replies | hash ring. */
@@ -20,7 +20,7 @@ export function App() {
         <BackendList />
         <div className="bottom-row">
           <DecisionPanel />
-          <ReplyLog />
+          <BottomTabs />
           {hasRing ? <HashRingPanel /> : null}
         </div>
       </main>

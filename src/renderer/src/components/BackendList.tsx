@@ -5,7 +5,7 @@ import { backendColor } from '../app/backendColors';
 import { useLab, useServices } from '../app/context';
 import { parseWeight } from '../app/inputs';
 import { select } from '../store/selectors';
-import { InlineError } from './Field';
+import { BackendCondition, BackendDetails, conditionClasses } from './BackendDetails';
 
 /** The right column: one accessible item per backend, in insertion order. */
 export function BackendList() {
@@ -74,7 +74,7 @@ function BackendItem({ id }: { id: string }) {
   };
 
   return (
-    <li className={`backend-item state-${backend.state}`} aria-label={`Backend ${id}`}>
+    <li className={`backend-item state-${backend.state}${conditionClasses(backend)}`} aria-label={`Backend ${id}`}>
       <div className="backend-head">
         <span className="swatch" style={{ background: backendColor(backend.id, theme) }} aria-hidden="true" />
         <span className="backend-name">Server {backend.id}</span>
@@ -86,6 +86,7 @@ function BackendItem({ id }: { id: string }) {
         <span className="served">{backend.messagesServed} served</span>
         {backend.managed ? null : <span className="host">{backend.host}</span>}
       </div>
+      <BackendCondition backend={backend} />
       <WeightField id={backend.id} weight={backend.weight} />
       <div className="backend-actions">
         {ACTIONS.map(({ action, label, className }) => (
@@ -100,7 +101,11 @@ function BackendItem({ id }: { id: string }) {
           </button>
         ))}
       </div>
-      <InlineError message={error} />
+      <BackendDetails
+        backend={backend}
+        error={error}
+        onAdminResult={(message) => store.getState().setFormError(errorKey, message)}
+      />
     </li>
   );
 }

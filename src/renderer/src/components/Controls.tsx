@@ -9,10 +9,11 @@ import {
 import { useLab, useServices } from '../app/context';
 import { ALGORITHM_DESCRIPTIONS } from '../app/algorithmInfo';
 import { addBackendErrorField } from '../app/format';
-import { parseClients } from '../app/inputs';
 import { nextBackendId, nextBackendPort } from '../store/defaults';
 import { orderedBackends, select } from '../store/selectors';
 import { Field, InlineError } from './Field';
+import { TrafficForm } from './TrafficForm';
+import { PolicyPanel } from './PolicyPanel';
 
 /** The left column: algorithm, send, traffic and add-backend. */
 export function Controls() {
@@ -21,8 +22,9 @@ export function Controls() {
     <aside className="panel controls" aria-label="Controls">
       <AlgorithmControl />
       <SendControl message={message} onMessage={setMessage} />
-      <TrafficControl message={message} />
+      <TrafficForm message={message} />
       <AddBackendForm />
+      <PolicyPanel />
     </aside>
   );
 }
@@ -115,77 +117,6 @@ function SendControl({ message, onMessage }: { message: string; onMessage: (text
           </button>
         </div>
       </form>
-    </Section>
-  );
-}
-
-function TrafficControl({ message }: { message: string }) {
-  const { transport, store } = useServices();
-  const running = useLab((s) => s.lab.traffic.running);
-  const error = useLab(select.formError('traffic'));
-  const clientsError = useLab(select.formError('traffic.clients'));
-  const [rate, setRate] = useState('5');
-  const [clients, setClients] = useState('1');
-
-  const onToggle = async (): Promise<void> => {
-    if (running) {
-      const result = await transport.invoke({ type: 'traffic.stop' });
-      store.getState().setFormError('traffic', result.ok ? null : result.error);
-      return;
-    }
-    const value = Number(rate);
-    const rateOk = rate.trim() !== '' && Number.isFinite(value) && value >= 0.1 && value <= 20000;
-    const clientCount = parseClients(clients);
-    const s = store.getState();
-    s.setFormError('traffic', rateOk ? null : 'rate must be between 0.1 and 20000 messages per second');
-    s.setFormError('traffic.clients', clientCount.ok ? null : clientCount.error);
-    if (!rateOk || !clientCount.ok) return;
-    const text = MessageTextSchema.safeParse(message).success ? message : undefined;
-    const result = await transport.invoke({
-      type: 'traffic.start',
-      rate: value,
-      clients: clientCount.clients,
-      ...(text ? { text } : {}),
-    });
-    if (result.ok) return;
-    store.getState().setFormError(/clients/i.test(result.error) ? 'traffic.clients' : 'traffic', result.error);
-  };
-
-  return (
-    <Section title="Traffic">
-      <div className="traffic-row">
-        <Field
-          label="Rate (messages/s)"
-          type="number"
-          min={0.1}
-          max={20000}
-          step="any"
-          inputMode="decimal"
-          value={rate}
-          error={error}
-          onChange={(e) => setRate(e.target.value)}
-        />
-        <Field
-          label="Clients"
-          className="clients-field"
-          type="number"
-          min={1}
-          max={200}
-          step={1}
-          inputMode="numeric"
-          value={clients}
-          error={clientsError}
-          title="Distinct client addresses (127.0.0.2, 127.0.0.3, …) so hashing spreads"
-          onChange={(e) => setClients(e.target.value)}
-        />
-        <button
-          type="button"
-          className={`traffic-toggle ${running ? 'danger' : 'primary'}`}
-          onClick={() => void onToggle()}
-        >
-          {running ? 'Stop traffic' : 'Start traffic'}
-        </button>
-      </div>
     </Section>
   );
 }

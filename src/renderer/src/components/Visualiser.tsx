@@ -3,6 +3,7 @@ import { useLab, useServices } from '../app/context';
 import { startRenderLoop } from '../canvas/renderLoop';
 import { select } from '../store/selectors';
 import { LatestDecision, StatsStrip } from './BalancerInfo';
+import { PanicBanner } from './PolicyPanel';
 
 /** The centre: stats, latest decision, animation controls and the canvas (drawn outside React). */
 export function Visualiser() {
@@ -25,6 +26,7 @@ export function Visualiser() {
       <LatestDecision />
       <div className="viz-stage">
         <canvas ref={canvasRef} className="viz-canvas" aria-hidden="true" />
+        <PanicBanner />
         <div ref={legendRef} className="viz-legend" hidden />
       </div>
     </section>

@@ -29,8 +29,8 @@ export const HEALTH_HISTORY_LIMIT = 20;
 const QUEUE_LIMIT = 1000;
 const QUEUE_TIMEOUT_LIMIT = 50;
 
-/** The check settings assumed before any backend.state says otherwise (HAProxy-like defaults). */
-const ASSUMED_CHECK: HealthCheck = { enabled: true, intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 3 };
+/** The check settings assumed before any backend.state says otherwise (the engine's defaults). */
+const ASSUMED_CHECK: HealthCheck = { enabled: true, intervalMs: 1000, timeoutMs: 1000, rise: 2, fall: 2 };
 
 /** An empty slice. */
 export function emptyFailures(): FailuresSlice {

@@ -4,6 +4,7 @@ import type { ConnectionStatus } from '../transport/types';
 import { emptyDecisionStream } from './decisionStream';
 import { emptyFailures } from './failures';
 import { MotionQueue, motionQueue as sharedMotionQueue } from './motion';
+import { appendMetrics, emptyMetrics } from './metrics';
 import { acceptedEvents, appendError, emptyLab, reduceBatch, reduceSnapshot } from './reduce';
 import type { LabState, Theme } from './types';
 
@@ -38,6 +39,7 @@ export function initialLabState(options: Pick<LabStoreOptions, 'theme' | 'animat
     inflight: {},
     latestDecision: null,
     decisionStream: emptyDecisionStream(),
+    metrics: emptyMetrics(),
     lastClose: null,
     errors: [],
     failures: emptyFailures(),
@@ -59,7 +61,8 @@ export function createLabStore(options: LabStoreOptions = {}): StoreApi<LabStore
       if (!state.lab.loaded) return;
       const accepted = acceptedEvents(state, events);
       if (accepted.length === 0) return;
-      set(reduceBatch(state, accepted));
+      const next = reduceBatch(state, accepted);
+      set({ ...next, metrics: appendMetrics(next.metrics, accepted) });
       motion.push(accepted);
     },
     setConnection(status) {

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../transport/types';
 import type { DecisionStream } from './decisionStream';
+import type { MetricsSlice } from './metrics';
 import type { FailuresSlice } from './failures';
 
 /** The Lab as last known: the snapshot plus every event folded since. */
@@ -97,4 +98,6 @@ export interface LabState {
   /** Health checks, ejections and queues folded from events (see store/failures.ts). */
   failures: FailuresSlice;
   ui: UiSlice;
+  /** Metrics samples (last ~5 min in ring buffers) and the newest one. */
+  metrics: MetricsSlice;
 }

@@ -124,6 +124,11 @@ test.describe('failure handling, as it acts', () => {
     await expect(policy.getByRole('alert')).toHaveCount(0);
 
     const item = await details(page, '1');
+    // Without active checks, only passive ejection reacts to the refusals.
+    const healthForm = item.getByRole('form', { name: 'Health check' });
+    await healthForm.getByRole('checkbox', { name: 'Health checks' }).uncheck();
+    await healthForm.getByRole('button', { name: 'Apply health check' }).click();
+    await expect(item.locator('.backend-condition .health-badge')).toHaveText('disabled');
     const faults = item.getByRole('form', { name: 'Faults' });
     await faults.getByLabel('Fault side').selectOption('balancer');
     await faults.getByRole('checkbox', { name: 'Refuse connections' }).check();

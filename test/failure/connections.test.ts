@@ -181,7 +181,10 @@ describe('lifecycle', () => {
     const t = await makeLab({ backends: ['1'] });
     await t.ok({ type: 'backend.addExternal', id: 'ext', host: '127.0.0.1', port: 1 });
     const cases: Array<[unknown, RegExp]> = [
-      [{ type: 'backend.setFaults', id: 'ext', side: 'backend', faults: { latencyMs: 5 } }, /ext is external.*side 'balancer'/],
+      [
+        { type: 'backend.setFaults', id: 'ext', side: 'backend', faults: { latencyMs: 5 } },
+        /ext is external.*side 'balancer'/,
+      ],
       [{ type: 'backend.setFaults', id: 'nope', side: 'balancer', faults: {} }, /unknown backend nope/],
       [{ type: 'backend.setFaults', id: '1', side: 'middle', faults: {} }, /side must be 'backend' or 'balancer'/],
       [{ type: 'backend.setFaults', id: '1', side: 'backend', faults: { resetProbability: 2 } }, /probability/],
@@ -191,7 +194,10 @@ describe('lifecycle', () => {
       [{ type: 'backend.setHealthCheck', id: '1', check: { rise: 0 } }, /rise must be between 1 and 100/],
       [{ type: 'balancer.setPolicy', policy: { retries: 99 } }, /retries/],
       [
-        { type: 'balancer.setPolicy', policy: { ejection: { enabled: true, consecutiveFailures: 1, baseMs: 500, maxMs: 200 } } },
+        {
+          type: 'balancer.setPolicy',
+          policy: { ejection: { enabled: true, consecutiveFailures: 1, baseMs: 500, maxMs: 200 } },
+        },
         /maxMs/,
       ],
     ];

@@ -18,10 +18,7 @@ describe('active health checks', () => {
     expect(view().successes).toBeGreaterThanOrEqual(2);
 
     await t.ok({ type: 'backend.kill', id: '1' });
-    const down = await t.next(
-      'backend.state',
-      (e) => e.backend.id === '1' && e.backend.health?.status === 'unhealthy',
-    );
+    const down = await t.next('backend.state', (e) => e.backend.id === '1' && e.backend.health?.status === 'unhealthy');
     expect(down.backend.health!.failures).toBe(2);
     expect(down.backend.health!.last?.ok).toBe(false);
     const failedChecks = t.of('health.check').filter((c) => c.backendId === '1' && !c.ok);

@@ -77,6 +77,7 @@ export async function makeLab(
 /** What a raw exchange saw. */
 export interface Exchange {
   data: string;
+  raw: Buffer;
   /** Error code/message when the connection ended in an error (e.g. ECONNRESET). */
   error: string | null;
   /** From connect to close, ms. */
@@ -106,7 +107,8 @@ export function exchange(port: number, payload: string | Buffer, timeoutMs = 500
     socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve({ data: Buffer.concat(chunks).toString(), error, ms: performance.now() - startedAt, firstByteMs });
+      const raw = Buffer.concat(chunks);
+      resolve({ data: raw.toString(), raw, error, ms: performance.now() - startedAt, firstByteMs });
     });
   });
 }

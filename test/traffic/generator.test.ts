@@ -8,7 +8,7 @@ import {
   resolveTrafficSettings,
   type TrafficSettings,
 } from '../../src/main/core/traffic';
-import { within } from '../core/helpers';
+import { waitFor, within } from '../core/helpers';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -129,9 +129,10 @@ describe('TrafficGenerator', () => {
 
   it('bursts add messages on top of the rate', async () => {
     const server = await backend();
-    const r = await run(server.port, { rate: 1, burst: { size: 25, everyMs: 100 } }, 260);
-    // One steady message at 0 plus two bursts of 25.
+    const r = await run(server.port, { rate: 1, burst: { size: 25, everyMs: 100 } }, 450);
+    // One steady message at 0 plus bursts of 25 at 100, 200, 300, 400 ms (at least two even on a busy machine).
     expect(r.sent.length).toBeGreaterThanOrEqual(51);
+    expect((r.sent.length - 1) % 25).toBe(0);
     expect(r.failures).toEqual([]);
   });
 
@@ -147,7 +148,7 @@ describe('TrafficGenerator', () => {
     const odd = numbers.filter((n) => n % 2 === 1);
     expect(odd).toEqual([...odd].sort((a, b) => a - b));
     // Stopping closed both persistent connections gracefully.
-    expect(await server.getConnections()).toBe(0);
+    await waitFor(async () => (await server.getConnections()) === 0, { label: 'server side closed' });
   });
 
   it('reports a refused target as failures, not exceptions', async () => {

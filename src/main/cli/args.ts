@@ -110,6 +110,17 @@ export function parseDecimal(text: string, label: string, min: number, max: numb
   return value;
 }
 
+/** A whole number checked against a shared zod number schema; the error names its bounds. */
+export function parseSchemaInteger(text: string, label: string, schema: z.ZodNumber): number {
+  const value = toNumber(text);
+  if (!Number.isInteger(value)) throw new UsageError(`${label}: must be a whole number`);
+  if (!schema.safeParse(value).success) {
+    const { minValue, maxValue } = schema;
+    throw new UsageError(`${label}: must be between ${minValue ?? '-∞'} and ${maxValue ?? '∞'}`);
+  }
+  return value;
+}
+
 /** One line of message text (the line protocol forbids newlines). */
 export function parseMessage(text: string, label: string): string {
   return check(MessageTextSchema, text, label);

@@ -13,6 +13,13 @@ import {
   type BackendSpec,
 } from './args';
 import type { Subcommand } from './command';
+import {
+  FAILURE_OPTIONS,
+  FAILURE_USAGE,
+  applyFailureLimits,
+  applyFailurePolicy,
+  parseFailureFlags,
+} from './failure-flags';
 import { LineWriter } from './line-writer';
 import { exitOnSignal } from './shutdown';
 
@@ -23,7 +30,7 @@ const SEED_BACKENDS = ['127.0.0.1:5001', '127.0.0.1:5002'];
 const FLUSH_INTERVAL_MS = 10;
 
 const usage = `Usage: balancer-lab balancer [--port PORT] [--host HOST] [--backend HOST:PORT[,weight=N]]...
-                             [--algorithm NAME] [--events]
+                             [--algorithm NAME] [--events] [failure options]
 
 Run the load balancer, like the tutorial's \`python load_balancer.py\`: it accepts clients and
 bridges each one to a backend it picks. The backends are separate processes (balancer-lab backend,
@@ -40,6 +47,7 @@ Options:
                        the "listening on" line then goes to stderr
   -h, --help           show this help
 
+${FAILURE_USAGE}
 Prints "listening on HOST:PORT" when ready, then one line per connection; Ctrl-C stops it.
 `;
 
@@ -58,6 +66,7 @@ export const balancerCommand: Subcommand = {
         algorithm: { type: 'string' },
         events: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...FAILURE_OPTIONS,
       },
       false,
     );
@@ -71,6 +80,7 @@ export const balancerCommand: Subcommand = {
       values.algorithm === undefined ? 'round-robin' : parseAlgorithm(values.algorithm, '--algorithm');
     const backends = parseBackends(values.backend ?? SEED_BACKENDS);
     const events = values.events === true;
+    const failureFlags = parseFailureFlags(values);
 
     let lab: Lab;
     try {
@@ -99,6 +109,12 @@ export const balancerCommand: Subcommand = {
       void shutdown().finally(() => process.exit(0));
     });
 
+    try {
+      await applyFailurePolicy(lab, failureFlags);
+    } catch (error) {
+      await lab.close();
+      throw error;
+    }
     for (const backend of backends) {
       const result = await lab.execute({
         type: 'backend.addExternal',
@@ -111,6 +127,12 @@ export const balancerCommand: Subcommand = {
         await lab.close();
         throw new UsageError(`--backend ${backend.id}: ${result.error}`);
       }
+    }
+    try {
+      await applyFailureLimits(lab, failureFlags, backends.map((b) => b.id));
+    } catch (error) {
+      await lab.close();
+      throw error;
     }
     exitOnSignal(shutdown);
     const address = lab.balancerAddress;

@@ -125,6 +125,8 @@ export class BackendServer {
   async setFaults(faults: FaultSettings): Promise<void> {
     this.faultSettings = { ...faults };
     this.paceSettings = { ...NO_FAULTS, bandwidthKBps: faults.bandwidthKBps };
+    // A black hole that ends lets the connections it held (client already gone) finish and close.
+    if (!faults.blackHole) for (const connection of this.connections) connection.finishIfDone();
     await this.applyRefuse();
   }
 
@@ -390,7 +392,8 @@ class ReplyConnection {
     this.owner.replied();
   }
 
-  private finishIfDone(): void {
+  /** End our side if the client has ended and every reply is out. */
+  finishIfDone(): void {
     const socket = this.socket;
     if (!this.clientEnded || this.queue.length > 0 || socket.writableEnded || socket.destroyed) return;
     if (this.closeTimer || this.owner.faults.blackHole) return;

@@ -572,7 +572,11 @@ export class Balancer implements BridgeOwner {
     const entry = target as PoolEntry;
     const relay = this.relay;
     if (entry.faulted && relay?.ready)
-      return relay.dial(entry, () => entry.faults, () => this.injectedReset(bridge));
+      return relay.dial(
+        entry,
+        () => entry.faults,
+        () => this.injectedReset(bridge),
+      );
     return net.connect({ host: entry.host, port: entry.port, allowHalfOpen: true, noDelay: true });
   }
 
@@ -697,8 +701,7 @@ export class Balancer implements BridgeOwner {
       counted++;
       if (!e.healthDown && !e.ejected) healthy++;
     }
-    const panic =
-      counted > 0 && (healthy === 0 || healthy * 100 < this.policyNow.panicThresholdPercent * counted);
+    const panic = counted > 0 && (healthy === 0 || healthy * 100 < this.policyNow.panicThresholdPercent * counted);
     if (panic === this.panicMode) return;
     this.panicMode = panic;
     this.hooks.panicChanged?.(panic);

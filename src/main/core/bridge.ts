@@ -37,6 +37,17 @@ export interface BridgeOwner {
 type Phase = 'connecting' | 'open' | 'finished';
 
 /**
+ * Send FIN on `socket` after the bytes already written: half-close travels in order. When the peer has
+ * already sent its FIN (`peerEnded`, so nothing is left to read) and every byte written is in the kernel,
+ * close() sends that same FIN; destroying then skips a shutdown() syscall and the end/finish round trip,
+ * the last step of every short connection.
+ */
+function finishSending(socket: Socket, peerEnded: boolean): void {
+  if (peerEnded && socket.writableLength === 0) socket.destroy();
+  else socket.end();
+}
+
+/**
  * One proxied connection: connects to a backend (retrying others invisibly while the client is held
  * paused), then forwards bytes both ways with backpressure and half-close, and reports how it ended.
  */
@@ -241,14 +252,13 @@ export class Bridge {
 
   private readonly onClientEnd = (): void => {
     this.clientEnded = true;
-    // end() sends FIN after the writes already queued: half-close travels in order.
     const backend = this.backend;
-    if (backend && !backend.destroyed) backend.end();
+    if (backend && !backend.destroyed) finishSending(backend, this.backendEnded);
   };
 
   private readonly onBackendEnd = (): void => {
     this.backendEnded = true;
-    if (!this.client.destroyed) this.client.end();
+    if (!this.client.destroyed) finishSending(this.client, this.clientEnded);
   };
 
   private readonly onClientError = (): void => {

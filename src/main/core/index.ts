@@ -28,3 +28,13 @@ export {
 export { LineFramer, type LineFramerOptions } from './line-framer';
 export { systemClock, createSystemClock, type Clock } from './clock';
 export type { BoundAddress } from './listen';
+export {
+  TrafficGenerator,
+  resolveTrafficSettings,
+  type TrafficSettings,
+  type TrafficHooks,
+  type TrafficClient,
+  type TrafficGeneratorOptions,
+} from './traffic';
+export { MetricsCollector, LogHistogram, SlidingWindow } from './metrics';
+export { RingTracker } from './hash-ring/ring-tracker';

@@ -27,11 +27,7 @@ export type FailureCommand = Extract<
   Command,
   {
     type:
-      | 'backend.setHealthCheck'
-      | 'backend.setLimits'
-      | 'backend.setAdmin'
-      | 'backend.setFaults'
-      | 'balancer.setPolicy';
+      'backend.setHealthCheck' | 'backend.setLimits' | 'backend.setAdmin' | 'backend.setFaults' | 'balancer.setPolicy';
   }
 >;
 

@@ -94,9 +94,9 @@ export class FaultRelay {
       near.once('connect', () => this.register(link, near.localPort ?? 0));
       near.connect({ host: '127.0.0.1', port: this.listenPort });
     });
-    near.once('close', () => {
-      if (!link.paired) link.destroy();
-    });
+    // The balancer's socket is in this process: once it is closed nothing more can pass, so the link
+    // goes too (a black hole would otherwise hold its half-open relay socket forever).
+    near.once('close', () => link.originClosed());
     return near;
   }
 
@@ -205,6 +205,13 @@ class RelayLink {
       down.end(this.faults().slowCloseMs);
     });
     near.resume();
+  }
+
+  /** The balancer's end is closed: pass on a reset unless both FINs were exchanged, then free everything. */
+  originClosed(): void {
+    if (this.destroyed) return;
+    if (!this.cleanClose && !this.far.destroyed) this.far.resetAndDestroy();
+    this.destroy();
   }
 
   destroy(): void {

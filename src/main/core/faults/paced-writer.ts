@@ -51,7 +51,13 @@ export class PacedWriter {
     if (this.destroyed || this.ending) return;
     const f = this.settings();
     const now = performance.now();
-    if (this.queuedBytes === 0 && !this.waitingDrain && f.latencyMs === 0 && f.jitterMs === 0 && f.bandwidthKBps === 0) {
+    if (
+      this.queuedBytes === 0 &&
+      !this.waitingDrain &&
+      f.latencyMs === 0 &&
+      f.jitterMs === 0 &&
+      f.bandwidthKBps === 0
+    ) {
       this.lastDueAt = now;
       if (!this.dest.destroyed && !this.dest.write(chunk)) this.awaitDrain();
       return;

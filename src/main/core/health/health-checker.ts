@@ -142,7 +142,12 @@ export class HealthChecker {
 
   private onResult(result: ProbeResult): void {
     const t = this.options.clock.now();
-    this.last = { t, ok: result.ok, ms: Math.round(result.ms * 10) / 10, ...(result.error ? { error: result.error } : {}) };
+    this.last = {
+      t,
+      ok: result.ok,
+      ms: Math.round(result.ms * 10) / 10,
+      ...(result.error ? { error: result.error } : {}),
+    };
     const { rise, fall } = this.checkNow;
     if (result.ok) {
       this.successes++;

@@ -121,8 +121,10 @@ export class LabInsights {
     }
     this.decaying = false;
     this.metricsDirty = false;
+    const sample = this.metrics();
+    // Measured after sampling, right before the event is stamped, so event times are ≥ 100 ms apart.
     this.lastMetricsAt = performance.now();
-    this.host.emitMetrics(this.metrics());
+    this.host.emitMetrics(sample);
     // Rates and percentiles keep changing while old data leaves the window; stop once it is empty.
     if (!this.metricsDirty && !this.metricsTimer && this.collector.hasRecentData(this.host.clock.now())) {
       this.decaying = true;

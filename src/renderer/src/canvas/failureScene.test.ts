@@ -87,3 +87,14 @@ describe('conditionOf', () => {
     expect(conditionOf(b, failures, 0)).toMatchObject({ queueLength: 1, queueSize: null, faults: 'balancer: refuse' });
   });
 });
+
+describe('conditionOf while recovering', () => {
+  it('says recovering once an unhealthy backend passes checks again, and keeps an ejection visible', () => {
+    const check = { enabled: true, intervalMs: 1000, timeoutMs: 500, rise: 3, fall: 2 };
+    const b = backend('1', 1, {
+      health: { status: 'unhealthy', check, successes: 1, failures: 0, history: [] },
+      ejection: { untilT: 5000, count: 1 },
+    });
+    expect(conditionOf(b, emptyFailures(), 1000)).toMatchObject({ tone: 'ejected', label: 'recovering · ejected 4s' });
+  });
+});

@@ -158,8 +158,11 @@ export function conditionOf(backend: BackendView, failures: FailuresSlice, now: 
     tone = 'maint';
     label = 'maint';
   } else if (health?.status === 'unhealthy') {
-    tone = 'down';
-    label = 'down';
+    // A live server passing checks again is on its way back (rise), not plainly down.
+    const rising = health.successes > 0 && health.check.enabled;
+    tone = rising ? 'ejected' : 'down';
+    label = rising ? 'recovering' : 'down';
+    if (ejection) label += ` · ejected ${secondsLeft(ejection.untilT, now)}s`;
   } else if (ejection) {
     tone = 'ejected';
     label = `ejected ${secondsLeft(ejection.untilT, now)}s`;

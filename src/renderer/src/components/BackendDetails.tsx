@@ -44,7 +44,10 @@ export function BackendCondition({ backend }: { backend: BackendView }) {
         <div className="health-row" aria-label="Health">
           <span className={`health-badge health-${health.status}`}>{health.status}</span>
           {health.status !== 'disabled' ? (
-            <span className={`last-check${health.last && !health.last.ok ? ' failed' : ''}`}>
+            <span
+              className={`last-check${health.last && !health.last.ok ? ' failed' : ''}`}
+              title={lastCheckText(health.last)}
+            >
               {lastCheckText(health.last)}
             </span>
           ) : null}

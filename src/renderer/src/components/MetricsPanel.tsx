@@ -16,8 +16,7 @@ const GROUPS: { label: string; span: number }[] = [
   { label: 'Bytes', span: 2 },
   { label: 'Messages', span: 2 },
   { label: 'Errors', span: 3 },
-  { label: 'Retries', span: 1 },
-  { label: 'Queue', span: 1 },
+  { label: 'Pool', span: 2 },
   { label: 'Latency (ms)', span: 3 },
 ];
 

@@ -129,3 +129,31 @@ describe('store integration', () => {
     expect(state.failures.health).toEqual({});
   });
 });
+
+describe('health.check onto backend.state health', () => {
+  it('moves the counters and last result of a backend whose view carries health', () => {
+    const check = { enabled: true, intervalMs: 1000, timeoutMs: 1000, rise: 3, fall: 2 };
+    const health: HealthView = {
+      status: 'unhealthy',
+      check,
+      successes: 0,
+      failures: 4,
+      history: [{ t: 900, status: 'unhealthy', reason: 'engine said so' }],
+    };
+    let state = reduceSnapshot(initialLabState(), snapshot({ backends: [backend('1', 5001, { health }), backend('2', 5002)] }));
+    state = reduceBatch(state, [
+      ev(11, 'health.check', { backendId: '1', ok: true, ms: 0.5, status: 'unhealthy' }),
+      ev(12, 'health.check', { backendId: '1', ok: true, ms: 0.6, status: 'unhealthy' }),
+    ]);
+    expect(state.lab.backends['1']?.health).toMatchObject({
+      status: 'unhealthy',
+      successes: 2,
+      failures: 0,
+      last: { t: 1012, ok: true, ms: 0.6 },
+      history: [{ t: 900, status: 'unhealthy', reason: 'engine said so' }],
+    });
+    // The next backend.state is the source of truth again.
+    state = reduceBatch(state, [ev(13, 'backend.state', { backend: backend('1', 5001, { health: { ...health, status: 'healthy', successes: 3, failures: 0 } }) })]);
+    expect(state.lab.backends['1']?.health?.status).toBe('healthy');
+  });
+});

@@ -1,6 +1,6 @@
 import type { BackendView, LabEvent, LabSnapshot } from '../../../shared/protocol';
 import { addDecision } from './decisionStream';
-import { emptyFailures, reduceFailures } from './failures';
+import { emptyFailures, foldCheck, reduceFailures } from './failures';
 import type { LabSlice, LabState, LogEntry, OpenConnection } from './types';
 
 /** The reply log keeps this many newest rows. */
@@ -217,6 +217,9 @@ export function reduceBatch(state: LabState, events: readonly LabEvent[]): LabSt
         break;
       // Failure handling and metrics events: folded by their own slices (to be added).
       case 'health.check':
+        // backend.state carries health only on transitions; the counters and last result move with each check.
+        bumpBackend(event.backendId, (b) => (b.health ? { health: foldCheck(b.health, event, b.health.check) } : {}));
+        break;
       case 'backend.ejected':
       case 'conn.queued':
       case 'conn.dequeued':

@@ -363,7 +363,8 @@ for (const mode of modes) {
       const result = await runLoad(target.port, mode);
       const run = { ...result };
       const elapsed = result.seconds || seconds;
-      if (target.name !== 'direct') run.lbCpuPct = ((treeTicks(target.pid) - ticksBefore) / TICKS_PER_SECOND / elapsed) * 100;
+      if (target.name !== 'direct')
+        run.lbCpuPct = ((treeTicks(target.pid) - ticksBefore) / TICKS_PER_SECOND / elapsed) * 100;
       run.echoCpuPct = ((echoTicks() - echoBefore) / TICKS_PER_SECOND / elapsed) * 100;
       if (stream) run.eventsPerSec = Math.round((stream.lines - linesBefore) / seconds);
       runs.get(target.name).push(run);
@@ -395,7 +396,20 @@ function cpuPerOp(run, mode) {
 
 const metric = (row) => (row.mode === 'bulk' ? row.mbPerSec : row.opsPerSec);
 const fmt = (value, digits = 0) => (value === null || value === undefined ? '-' : Number(value).toFixed(digits));
-const header = ['mode', 'target', 'ops/s', 'MB/s', 'p50 ms', 'p99 ms', 'errors', 'lb cpu%', 'us/op', 'load cpu%', 'echo cpu%', 'events/s'];
+const header = [
+  'mode',
+  'target',
+  'ops/s',
+  'MB/s',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'lb cpu%',
+  'us/op',
+  'load cpu%',
+  'echo cpu%',
+  'events/s',
+];
 // CPU per operation (per MB for bulk) of the target's whole process tree: the cost the balancer itself adds.
 const usPerOp = (row) => row.usPerOpMedian ?? (row.mode ? cpuPerOp(row, row.mode) : null);
 const table = rows.map((row) => [
@@ -435,7 +449,12 @@ for (const mode of modes) {
     const mineCost = usPerOp(rowOf(me));
     const peerCost = usPerOp(rowOf('haproxy'));
     const costRatio = mineCost && peerCost ? Number((mineCost / peerCost).toFixed(2)) : null;
-    const r = { haproxy: ratio('haproxy'), nginx: ratio('nginx'), direct: ratio('direct'), cpuPerOpVsHaproxy: costRatio };
+    const r = {
+      haproxy: ratio('haproxy'),
+      nginx: ratio('nginx'),
+      direct: ratio('direct'),
+      cpuPerOpVsHaproxy: costRatio,
+    };
     if (me === 'ours') ratios[mode] = r;
     else (ratios.alt ??= {})[mode] = r;
     process.stdout.write(

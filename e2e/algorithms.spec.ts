@@ -65,7 +65,7 @@ test('an unknown algorithm from a hand-made command is refused without harm', as
 });
 
 test.describe('screenshots', () => {
-  test.use({ labPorts: { balancer: 47110, backends: [47111, 47112] } });
+  test.use({ labPorts: { balancer: 17110, backends: [17111, 17112] } });
   test.skip(({ labKind }) => labKind !== 'browser', 'screenshot baselines are recorded for the browser project');
 
   test('least-connections decision panel', async ({ page, labUrl }) => {
@@ -87,7 +87,7 @@ test.describe('screenshots', () => {
     await expect(ring).toContainText('24');
     await page.getByRole('button', { name: 'Stop traffic' }).click();
 
-    await page.getByLabel('Backend port').fill('47113');
+    await page.getByLabel('Backend port').fill('17113');
     await page.getByLabel('Backend id').fill('3');
     await page.getByRole('button', { name: 'Add backend' }).click();
     await expect(backendItem(page, '3')).toContainText('up');

@@ -1,29 +1,13 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { backendItem, replies, sendAndWait, serverOf } from './helpers';
+import { backendItem, openFrozen, replies, sendAndWait, serverOf, timingMasks } from './helpers';
 
-// Pinned ports (this file's range is 47120–47129) so port labels on the canvas match the baselines.
-test.use({ labPorts: process.env.DEV_EPHEMERAL ? null : { balancer: 47120, backends: [47121, 47122] } });
+// Pinned ports below Linux's ephemeral range, so port labels on the canvas match the baselines.
+test.use({ labPorts: { balancer: 17120, backends: [17121, 17122] } });
 
 test.skip(({ labKind }) => labKind !== 'browser', 'screenshot baselines are recorded for the browser project');
+test.setTimeout(150_000);
 
-/** Reload with the animation clock frozen (the Lab keeps running; only the drawing stands still). */
-async function freeze(page: Page, labUrl: string): Promise<void> {
-  await page.goto(`${labUrl}&freeze=1&theme=light`);
-  await expect(page.getByRole('status', { name: 'Connection status' })).toHaveText('Connected');
-  await expect(page.getByRole('button', { name: 'Resume animation' })).toBeVisible();
-}
-
-/** Everything that changes with wall time or latency, masked in screenshots. */
-const masks = (page: Page): Locator[] => [
-  page.locator('.latency'),
-  page.locator('.decision-rate'),
-  page.locator('.stream-time'),
-  page.locator('.countdown'),
-  page.locator('.last-check'),
-  page.locator('.history-time'),
-  page.getByRole('list', { name: 'Decision stream' }),
-];
 
 /** Open a backend's Details disclosure (idempotent). */
 async function details(page: Page, id: string): Promise<Locator> {
@@ -99,9 +83,9 @@ test.describe('failure handling, as it acts', () => {
     const history = backendItem(page, '1').getByRole('list', { name: 'Health history' });
     await expect(history.getByRole('listitem').first()).toContainText('unhealthy');
 
-    await freeze(page, labUrl);
+    await openFrozen(page, labUrl);
     await expect(healthBadge(page, '1')).toHaveText('unhealthy');
-    await expect(page).toHaveScreenshot('failures-down.png', { mask: masks(page) });
+    await expect(page).toHaveScreenshot('failures-down.png', { mask: timingMasks(page) });
 
     // Slow checks so the rise is slow enough to see (and photograph) mid-way.
     await setHealthCheck(page, '1', { interval: 4000, timeout: 500, rise: 3, fall: 2 });
@@ -110,7 +94,7 @@ test.describe('failure handling, as it acts', () => {
     await expect(backendItem(page, '1').locator('.rise-fall')).toHaveText(/rise [12]\/3/, { timeout: 15_000 });
     await expect(healthBadge(page, '1')).toHaveText('unhealthy');
     await expect(page).toHaveScreenshot('failures-recovering.png', {
-      mask: [...masks(page), backendItem(page, '1').locator('.rise-fall')],
+      mask: [...timingMasks(page), backendItem(page, '1').locator('.rise-fall')],
     });
     await expect(healthBadge(page, '1')).toHaveText('healthy', { timeout: 20_000 });
   });
@@ -141,9 +125,9 @@ test.describe('failure handling, as it acts', () => {
     for (let i = 0; i < 4; i++) expect(serverOf(await sendAndWait(page))).toBe('2');
     await expect(item.locator('.ejection-note')).toHaveText(/^ejected for \d+ s \(#1\)$/);
 
-    await freeze(page, labUrl);
+    await openFrozen(page, labUrl);
     await expect(item.locator('.ejection-note')).toBeVisible();
-    await expect(page).toHaveScreenshot('failures-ejected.png', { mask: masks(page) });
+    await expect(page).toHaveScreenshot('failures-ejected.png', { mask: timingMasks(page) });
 
     await details(page, '1');
     await item.getByRole('form', { name: 'Faults' }).getByLabel('Fault side').selectOption('balancer');
@@ -185,10 +169,10 @@ test.describe('failure handling, as it acts', () => {
     await expect(limits.getByRole('alert')).toHaveCount(0);
     await closeDetails(page, '1');
 
-    await freeze(page, labUrl);
+    await openFrozen(page, labUrl);
     for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Send message' }).click();
     await expect(item.locator('.queue-note')).toHaveText('queue 3/10');
-    await expect(page).toHaveScreenshot('failures-queue.png', { mask: masks(page) });
+    await expect(page).toHaveScreenshot('failures-queue.png', { mask: timingMasks(page) });
     await expect(replies(page)).toHaveCount(0);
   });
 });

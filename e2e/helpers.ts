@@ -35,6 +35,10 @@ export function serverOf(reply: string): string | null {
 export const timingMasks = (page: Page): Locator[] => [
   page.locator('.latency'),
   page.locator('.decision-rate'),
+  page.locator('.stream-time'),
+  page.locator('.countdown'),
+  page.locator('.last-check'),
+  page.locator('.history-time'),
   page.getByRole('list', { name: 'Decision stream' }),
 ];
 

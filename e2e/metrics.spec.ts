@@ -3,11 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { backendItem } from './helpers';
 
-// Pinned ports (this spec's own range), so labels are the same on every run. These sit inside Linux's ephemeral
-// range, so on a machine churning through tens of thousands of loopback connections (load tests) a client
-// socket in TIME_WAIT can hold one of them for a minute: METRICS_E2E_EPHEMERAL=1 runs on free ports instead
-// (nothing compared here shows a port).
-test.use({ labPorts: process.env.METRICS_E2E_EPHEMERAL ? null : { balancer: 47130, backends: [47131, 47132] } });
+// Ephemeral ports: nothing this spec compares on screen shows a port.
 
 const metricsRegion = (page: Page): Locator => page.getByRole('region', { name: 'Metrics' });
 const metricCell = (page: Page, backend: string, metric: string): Locator =>

@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { backendItem, openFrozen, sendAndWait, stepAnimation, timingMasks } from './helpers';
 
 // Pinned ports so the port labels drawn on the canvas are the same on every run.
-test.use({ labPorts: { balancer: 47100, backends: [47101, 47102] } });
+test.use({ labPorts: { balancer: 17100, backends: [17101, 17102] } });
 
 test.skip(({ labKind }) => labKind !== 'browser', 'screenshot baselines are recorded for the browser project');
 

@@ -2,7 +2,7 @@
 // Side-by-side TCP balancer benchmark on 127.0.0.1: direct echo (the limit), HAProxy and nginx stream
 // (the peers, when installed) and our balancer with its event stream on, under the same load, in one run.
 // Usage: npm run bench -- [--seconds 4] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}']
-//                         [--targets "direct haproxy nginx ours"] [--rounds N] [--alt-command CMD]
+//                         [--targets "direct haproxy nginx ours"] [--rounds N] [--warmup S] [--alt-command CMD]
 // Prints a table and "ratio MODE ours/haproxy=X ours/nginx=Y ours/direct=Z"; writes bench/results/latest.json.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,13 +25,14 @@ const { values } = parseArgs({
     'alt-command': { type: 'string' },
     targets: { type: 'string', default: 'direct haproxy nginx ours' },
     rounds: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '1' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
 if (values.help) {
   process.stdout.write(
-    `Usage: node bench/run.js [--seconds S] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}'] [--targets "direct haproxy nginx ours"] [--rounds N] [--alt-command CMD]\n`,
+    `Usage: node bench/run.js [--seconds S] [--modes "conn rr bulk"] [--lb-command 'CMD {port} {backends}'] [--targets "direct haproxy nginx ours"] [--rounds N] [--warmup S] [--alt-command CMD]\n`,
   );
   process.exit(0);
 }
@@ -39,6 +40,8 @@ const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 120)) fail('--seconds must be between 0 and 120');
 const rounds = Number(values.rounds);
 if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 10)) fail('--rounds must be an integer from 1 to 10');
+const warmup = Number(values.warmup);
+if (!(warmup >= 0 && warmup <= 30)) fail('--warmup must be between 0 and 30');
 const modes = values.modes.split(/[\s,]+/).filter(Boolean);
 for (const mode of modes) if (!['conn', 'rr', 'bulk'].includes(mode)) fail(`unknown mode '${mode}' (conn, rr, bulk)`);
 const wanted = new Set(values.targets.split(/[\s,]+/).filter(Boolean));
@@ -289,11 +292,11 @@ async function startOurs(backends, template = values['lb-command']) {
 }
 
 /** Run the load generator in its own process (async, so we keep draining our balancer's event stream). */
-function runLoad(port, mode) {
+function runLoad(port, mode, forSeconds = seconds) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(here, 'load.js'), '--target', `127.0.0.1:${port}`, '--mode', mode, '--seconds', String(seconds)],
+      [join(here, 'load.js'), '--target', `127.0.0.1:${port}`, '--mode', mode, '--seconds', String(forSeconds)],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -303,7 +306,7 @@ function runLoad(port, mode) {
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), (forSeconds + 30) * 1000);
     child.on('error', (error) => (stderr += error.message));
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -352,6 +355,9 @@ const echoTicks = () => echoes.reduce((sum, echo) => sum + treeTicks(echo.pid), 
 for (const mode of modes) {
   // Rounds run the targets in turn (rotating who goes first), so slow drifts in machine load hit all alike.
   const runs = new Map(targets.map((target) => [target.name, []]));
+  // An unmeasured warm-up per target: a JIT-compiled balancer is otherwise measured partly cold in its
+  // first workload, while HAProxy and nginx have nothing to warm up.
+  if (warmup > 0) for (const target of targets) await runLoad(target.port, mode, warmup);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const target = targets[(i + round) % targets.length];

@@ -11,6 +11,7 @@ import type {
   MetricsSample,
   TrafficView,
 } from '../../shared/protocol';
+import { setMaxListeners } from 'node:events';
 import { parseCommand } from '../../shared/protocol';
 import type { Algorithm, Random } from './algorithms/types';
 import { createAlgorithm } from './algorithms';
@@ -119,7 +120,8 @@ export class Lab {
   private readonly failures: LabFailures;
   private nextMsgId = 1;
   private inFlight = 0;
-  private readonly abort = new AbortController();
+  /** Aborted by close(): every in-flight message listens to it, so it has no listener limit. */
+  private readonly abort = unlimitedAbortController();
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly dirtyBackends = new Set<string>();
   private balancerDirty = false;
@@ -748,4 +750,11 @@ export async function createSeedLab(
     throw error;
   }
   return lab;
+}
+
+/** An AbortController whose signal may have any number of listeners (one per in-flight message). */
+function unlimitedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -24,6 +24,8 @@ export interface DrawModel {
   balancer: BalancerView | null;
   backends: BackendView[];
   clients: ClientView[];
+  /** Distinct source addresses the running traffic uses (drawn on the client card when above 1). */
+  trafficSources?: number;
   decision: Decision | null;
   theme: Theme;
   /** Backends picked a moment ago: id → glow strength 0..1 (fades out over DECISION_GLOW_MS). */
@@ -262,7 +264,7 @@ export function drawFrame(
     ctx.globalAlpha = 1;
   }
 
-  drawClients(ctx, layout, model.clients, palette);
+  drawClients(ctx, layout, model.clients, model.trafficSources ?? 1, palette);
   drawBalancer(ctx, bal, model, palette);
   model.decorateBalancer?.(ctx, bal);
   for (const backend of model.backends) {
@@ -297,6 +299,7 @@ function drawClients(
   ctx: CanvasRenderingContext2D,
   layout: SceneLayout,
   clients: ClientView[],
+  sources: number,
   palette: Palette,
 ): void {
   const byId = new Map(clients.map((c) => [c.id, c]));
@@ -306,13 +309,14 @@ function drawClients(
     ctx.fillStyle = palette.text;
     ctx.font = `600 12px ${FONT}`;
     ctx.textBaseline = 'middle';
-    const twoLines = node.h >= 44 && client?.sourceAddress;
+    const detail = sources > 1 ? `${sources} sources` : client?.sourceAddress;
+    const twoLines = node.h >= 44 && detail;
     const y = twoLines ? node.y + node.h / 2 - 8 : node.y + node.h / 2;
-    ctx.fillText(fitText(ctx, client ? `Client ${client.id}` : 'Client', node.w - 20), node.x + 10, y);
-    if (twoLines && client?.sourceAddress) {
+    ctx.fillText(fitText(ctx, client ? client.id : 'client', node.w - 20), node.x + 10, y);
+    if (twoLines && detail) {
       ctx.fillStyle = palette.muted;
       ctx.font = `11px ${FONT}`;
-      ctx.fillText(fitText(ctx, client.sourceAddress, node.w - 20), node.x + 10, y + 16);
+      ctx.fillText(fitText(ctx, detail, node.w - 20), node.x + 10, y + 16);
     }
   }
 }

@@ -123,6 +123,7 @@ export function startRenderLoop({ canvas, legend, store, motion, clock }: Render
         balancer: state.lab.balancer,
         backends,
         clients,
+        trafficSources: state.lab.traffic.running ? (state.lab.traffic.clients ?? 1) : 1,
         decision: state.latestDecision,
         theme: state.ui.theme,
         glow,

@@ -106,6 +106,15 @@ function startWebCli(ports: LabPorts | null): Promise<{ url: string; child: Chil
   });
 }
 
+/**
+ * The page is ready once the Lab's snapshot is drawn: form defaults (like the next backend port) are computed
+ * from it, and typing into a field before it lands would race with React replacing the default.
+ */
+export async function whenSeedShown(page: Page): Promise<void> {
+  await expect(page.getByRole('status', { name: 'Connection status' })).toHaveText('Connected');
+  await expect(page.getByRole('listitem', { name: 'Backend 2' })).toBeVisible();
+}
+
 /** SIGTERM, then SIGKILL if the process outlives the grace period. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -169,6 +178,7 @@ export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
       try {
         const page = await app.firstWindow();
         await page.waitForLoadState('domcontentloaded');
+        await whenSeedShown(page);
         await use({ url: page.url(), page });
       } finally {
         await app.close();
@@ -192,6 +202,7 @@ export const test = base.extend<LabTestFixtures, LabWorkerFixtures>({
     try {
       const page = await context.newPage();
       await page.goto(url);
+      await whenSeedShown(page);
       await use({ url, page });
     } finally {
       await context.close();

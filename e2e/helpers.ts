@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
-import { expect } from './fixtures';
+import { expect, whenSeedShown } from './fixtures';
 
 /** A port that is free right now on 127.0.0.1 (the OS picks it; we release it for the Lab to take). */
 export function freePort(): Promise<number> {
@@ -45,7 +45,7 @@ export const timingMasks = (page: Page): Locator[] => [
 /** Reload with the animation clock frozen (and a fixed theme), so particles sit where the clock left them. */
 export async function openFrozen(page: Page, labUrl: string, theme: 'light' | 'dark' = 'light'): Promise<void> {
   await page.goto(`${labUrl}&freeze=1&theme=${theme}`);
-  await expect(page.getByRole('status', { name: 'Connection status' })).toHaveText('Connected');
+  await whenSeedShown(page);
   await expect(page.getByRole('button', { name: 'Resume animation' })).toBeVisible();
 }
 

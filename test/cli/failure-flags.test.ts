@@ -38,6 +38,27 @@ describe('failure flags', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("health checks are off unless asked for, as in the tutorial's balancer", async () => {
+    const policyOf = async (flags: string[]): Promise<{ healthCheck: { enabled: boolean; rise: number } }> => {
+      const proc = startCli([
+        'balancer',
+        '--port',
+        '0',
+        '--backend',
+        `127.0.0.1:${await freePort()}`,
+        '--events',
+        ...flags,
+      ]);
+      const line = await proc.waitForLine(/"type":"balancer\.state".*"policy"/);
+      await proc.stop('SIGINT');
+      return (JSON.parse(line.input!) as { balancer: { policy: { healthCheck: { enabled: boolean; rise: number } } } })
+        .balancer.policy;
+    };
+    expect((await policyOf([])).healthCheck.enabled).toBe(false);
+    expect((await policyOf(['--health-checks'])).healthCheck.enabled).toBe(true);
+    expect((await policyOf(['--rise', '4'])).healthCheck).toMatchObject({ enabled: true, rise: 4 });
+  });
+
   it('--help lists them', async () => {
     const run = await runCli(['balancer', '--help']);
     expect(run.code).toBe(0);

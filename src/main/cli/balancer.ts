@@ -20,6 +20,7 @@ import {
   applyFailurePolicy,
   parseFailureFlags,
 } from './failure-flags';
+import { eventLine } from './event-line';
 import { LineWriter } from './line-writer';
 import { exitOnSignal } from './shutdown';
 
@@ -97,7 +98,7 @@ export const balancerCommand: Subcommand = {
         process.stderr.write(`balancer-lab balancer: stdout is not keeping up; dropped ${count} lines\n`),
     });
     const unsubscribe = lab.onEvent(
-      events ? (event) => out.push(JSON.stringify(event)) : (event) => logEvent(out, event),
+      events ? (event) => out.push(eventLine(event)) : (event) => logEvent(out, event),
     );
     const shutdown = async (): Promise<void> => {
       await lab.close();

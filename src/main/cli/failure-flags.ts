@@ -23,6 +23,7 @@ export const FAILURE_OPTIONS = {
   'health-timeout': { type: 'string' },
   rise: { type: 'string' },
   fall: { type: 'string' },
+  'health-checks': { type: 'boolean' },
   'no-health-checks': { type: 'boolean' },
   maxconn: { type: 'string' },
   queue: { type: 'string' },
@@ -43,10 +44,12 @@ export const FAILURE_USAGE = `Failure handling:
   --retries N          other backends tried after a refused or timed-out connect (default ${P.retries})
   --connect-timeout MS give up connecting to a backend after MS (default ${P.connectTimeoutMs})
   --idle-timeout MS    close a connection silent both ways for MS; 0 = off (default ${P.idleTimeoutMs})
+  --health-checks      active TCP health checks (off by default, as in the tutorial's balancer;
+                       any --health-*, --rise or --fall flag turns them on)
   --health-interval MS TCP health check every MS (default ${H.intervalMs})
   --health-timeout MS  a check fails after MS (default ${H.timeoutMs})
   --rise N / --fall N  checks in a row to mark a backend up / down (default ${H.rise} / ${H.fall})
-  --no-health-checks   no active health checks
+  --no-health-checks   no active health checks, even with the flags above
   --maxconn N          connections per backend; 0 = unlimited (default ${DEFAULT_LIMITS.maxConnections})
   --queue N            connections that may wait for a full backend (default ${DEFAULT_LIMITS.queueSize})
   --queue-timeout MS   close a waiting connection after MS (default ${DEFAULT_LIMITS.queueTimeoutMs})
@@ -92,7 +95,12 @@ export function parseFailureFlags(values: Values): FailureFlags {
     panicThresholdPercent: int('panic-threshold', P.panicThresholdPercent, policyShape.panicThresholdPercent),
     closeOnDown: values['close-on-down'] === true,
     healthCheck: {
-      enabled: values['no-health-checks'] !== true,
+      // Off unless asked for: the tutorial's balancer never probes its backends, and a probe every second
+      // would show up in a Python backend's terminal.
+      enabled:
+        values['no-health-checks'] !== true &&
+        (values['health-checks'] === true ||
+          (['health-interval', 'health-timeout', 'rise', 'fall'] as const).some((flag) => values[flag] !== undefined)),
       intervalMs: int('health-interval', H.intervalMs, healthShape.intervalMs),
       timeoutMs: int('health-timeout', H.timeoutMs, healthShape.timeoutMs),
       rise: int('rise', H.rise, healthShape.rise),

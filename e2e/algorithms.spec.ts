@@ -1,17 +1,8 @@
 import { expect, test } from './fixtures';
 import { backendItem, openFrozen, replies, sendAndWait, serverOf, timingMasks } from './helpers';
 import type { Page } from '@playwright/test';
+import { ALGORITHMS } from '../src/shared/protocol';
 
-const ALGORITHMS = [
-  'round-robin',
-  'weighted-round-robin',
-  'least-connections',
-  'power-of-two',
-  'random',
-  'source-hash',
-  'consistent-hash',
-  'peak-ewma',
-];
 
 async function setWeight(page: Page, id: string, weight: number): Promise<void> {
   const input = backendItem(page, id).getByLabel('Weight');

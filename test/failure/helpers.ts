@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { LabEvent } from '../../src/shared/protocol';
 import { Lab, type LabOptions } from '../../src/main/core/lab';
-import { within } from '../core/helpers';
+import { connect, within } from '../core/helpers';
 
 export type Of<T extends LabEvent['type']> = Extract<LabEvent, { type: T }>;
 
@@ -114,17 +114,7 @@ export function exchange(port: number, payload: string | Buffer, timeoutMs = 500
 }
 
 /** Connect (with an error listener) and resolve once connected. */
-export function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.removeListener('error', reject);
-      socket.on('error', () => undefined);
-      resolve(socket);
-    });
-  });
-}
+export const open = connect;
 
 /** Read one reply line from a socket (bounded). */
 export function readLine(socket: Socket, timeoutMs = 3000): Promise<string> {

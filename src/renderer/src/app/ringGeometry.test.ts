@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HASH_SPACE, ringArcs, ringShares, tableSlot } from './ringGeometry';
-import { ALGORITHM_DESCRIPTIONS } from './algorithmInfo';
+import { ALGORITHM_DESCRIPTIONS } from '../../../shared/algorithms';
 import { ALGORITHMS } from '../../../shared/protocol';
 import { backendColor, backendColorIndex } from './backendColors';
 

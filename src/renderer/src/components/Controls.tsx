@@ -7,7 +7,7 @@ import {
   type AlgorithmName,
 } from '../../../shared/protocol';
 import { useLab, useServices } from '../app/context';
-import { ALGORITHM_DESCRIPTIONS } from '../app/algorithmInfo';
+import { ALGORITHM_DESCRIPTIONS } from '../../../shared/algorithms';
 import { addBackendErrorField } from '../app/format';
 import { nextBackendId, nextBackendPort } from '../store/defaults';
 import { orderedBackends, select } from '../store/selectors';

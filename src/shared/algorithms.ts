@@ -1,9 +1,6 @@
-import type { AlgorithmName } from '../../../shared/protocol';
+import type { AlgorithmName } from './protocol';
 
-/**
- * One sentence per algorithm on when to use it. A copy of ALGORITHM_DESCRIPTIONS in
- * src/main/core/algorithms/index.ts (the renderer must not import src/main): keep the wording identical.
- */
+/** One sentence per algorithm on when to use it, for the README, the CLI and the UI. */
 export const ALGORITHM_DESCRIPTIONS: Record<AlgorithmName, string> = {
   'round-robin':
     'Hands connections to each server in turn; use it when servers are alike and requests cost about the same.',

@@ -89,8 +89,15 @@ function createAlgorithmByName(name: AlgorithmName, random: Random): Algorithm |
  * different source addresses (127.0.0.2, 127.0.0.3, …) may use the same port at the same time.
  */
 function linkKey(address: string, port: number): number {
-  return hash32(clientKey(address)) * 65536 + port;
+  // Every open and close needs it and clients mostly share a few addresses: hash each address once in a row.
+  if (address !== lastLinkAddress) {
+    lastLinkAddress = address;
+    lastLinkHash = hash32(clientKey(address));
+  }
+  return lastLinkHash * 65536 + port;
 }
+let lastLinkAddress = '';
+let lastLinkHash = hash32(clientKey(''));
 
 function errorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

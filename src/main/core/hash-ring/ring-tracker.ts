@@ -55,6 +55,8 @@ export class RingTracker {
   private total = 0;
   private poolSignature = '';
   private current: RingView | null = null;
+  /** The raw address last passed to addClient while it is still the most recent key (null otherwise). */
+  private lastRaw: string | null = null;
 
   constructor(
     private readonly pool: () => RingPoolEntry[],
@@ -80,6 +82,7 @@ export class RingTracker {
 
   /** Record client addresses (pinned: the Lab's own clients); true when a new one appeared under a hash algorithm. */
   addClients(addresses: Iterable<string>, pinned = false): boolean {
+    this.lastRaw = null;
     let added = false;
     for (const raw of addresses) {
       const address = clientKey(raw);
@@ -100,6 +103,18 @@ export class RingTracker {
     return added && this.hashAlgorithm !== null;
   }
 
+  /**
+   * One connection's client address (not pinned), as addClients([address]) without the array. Clients
+   * usually reconnect from the address seen last, which is then already the most recent key: nothing to do.
+   */
+  addClient(address: string): boolean {
+    if (address === this.lastRaw) return false;
+    const added = this.addClients([address]);
+    // Eviction may have dropped it (every other key pinned): then the next call must add it again.
+    this.lastRaw = this.addresses.has(clientKey(address)) ? address : null;
+    return added;
+  }
+
   /** Recompute after a possible pool change; returns the new view only when the pool really changed. */
   poolMaybeChanged(): RingView | null | undefined {
     if (!this.hashAlgorithm) return undefined;
@@ -117,6 +132,7 @@ export class RingTracker {
   }
 
   private evict(): void {
+    this.lastRaw = null;
     for (const [address, pinned] of this.addresses) {
       if (this.addresses.size <= this.limit) break;
       if (pinned) continue;

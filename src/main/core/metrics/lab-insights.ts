@@ -77,7 +77,7 @@ export class LabInsights {
     if (this.collector.observe(event)) this.metricsChanged();
     switch (event.type) {
       case 'conn.opened':
-        if (this.ring.addClients([event.clientAddress])) this.ringClientsChanged();
+        if (this.ring.addClient(event.clientAddress)) this.ringClientsChanged();
         break;
       case 'backend.state':
       case 'backend.removed': {

@@ -60,6 +60,9 @@ async function startLab(): Promise<Lab> {
   }
 }
 
+/** Windows whose destruction already disposes their event stream. */
+const watchedContents = new WeakSet<WebContents>();
+
 function registerIpc(): void {
   ipcMain.handle(IPC.invoke, async (event, payload: unknown): Promise<CommandResult> => {
     if (!isTrustedSender(event)) return { ok: false, error: 'sender not allowed' };
@@ -76,10 +79,14 @@ function registerIpc(): void {
       if (!contents.isDestroyed()) contents.send(IPC.events, events);
     });
     batchers.set(contents, batcher);
-    contents.once('destroyed', () => {
-      batcher.dispose();
-      if (batchers.get(contents) === batcher) batchers.delete(contents);
-    });
+    // One 'destroyed' listener per window, however often it reloads and subscribes again.
+    if (!watchedContents.has(contents)) {
+      watchedContents.add(contents);
+      contents.once('destroyed', () => {
+        batchers.get(contents)?.dispose();
+        batchers.delete(contents);
+      });
+    }
     return true;
   });
 }

@@ -24,7 +24,8 @@ export const BackendIdSchema = z
   .string()
   .min(1, 'server id must not be empty')
   .max(40, 'server id must be at most 40 characters')
-  .regex(/^[^\s'[\]]+$/, 'server id must have no spaces, quotes or brackets');
+  // Letters, digits and . _ : # - only: ids appear in replies, terminals, CSV exports and the canvas.
+  .regex(/^[\p{L}\p{N}._:#-]+$/u, 'server id may only hold letters, digits and . _ : # -');
 
 export const WeightSchema = z
   .number()
@@ -158,7 +159,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
     type: z.literal('message.send'),
     text: MessageTextSchema,
     /** Which client sends it; defaults to the first client. */
-    clientId: z.string().min(1).max(40).optional(),
+    clientId: BackendIdSchema.optional(),
   }),
   z.object({
     type: z.literal('traffic.start'),
@@ -200,7 +201,14 @@ export const CommandSchema = z.discriminatedUnion('type', [
   /** ready: normal; drain: no new connections, open ones finish; maint: no traffic, no checks. */
   z.object({ type: z.literal('backend.setAdmin'), id: BackendIdSchema, admin: z.enum(['ready', 'drain', 'maint']) }),
   z.object({ type: z.literal('backend.setFaults'), id: BackendIdSchema, side: FaultSideSchema, faults: FaultsSchema }),
-  z.object({ type: z.literal('balancer.setPolicy'), policy: BalancerPolicySchema.partial() }),
+  z.object({
+    type: z.literal('balancer.setPolicy'),
+    // Any subset, nested ones too: {ejection: {enabled: true}} changes only that.
+    policy: BalancerPolicySchema.extend({
+      ejection: BalancerPolicySchema.shape.ejection.partial(),
+      healthCheck: HealthCheckSchema.partial(),
+    }).partial(),
+  }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandType = Command['type'];

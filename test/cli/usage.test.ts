@@ -36,7 +36,7 @@ const BAD_INPUTS: Array<[string[], RegExp]> = [
   [['backend'], /^balancer-lab backend: needs <PORT> and <SERVER_ID>/],
   [['backend', 'abc', '1'], /^balancer-lab backend: PORT: port must be a number$/],
   [['backend', '5001', '1', '2'], /^balancer-lab backend: unexpected argument '2'$/],
-  [['backend', '5001', 'a b'], /^balancer-lab backend: SERVER_ID: server id must have no spaces, quotes or brackets$/],
+  [['backend', '5001', 'a b'], /^balancer-lab backend: SERVER_ID: server id may only hold letters, digits and \. _ : # -$/],
   [['backend', '5001', '1', '--delay', '99999999'], /^balancer-lab backend: --delay: must be between 0 and 60000$/],
   [['client', '--port', '0'], /^balancer-lab client: --port: port must be between 1 and 65535$/],
   [['client', '--count', '0', '--message', 'x'], /^balancer-lab client: --count: must be between 1 and 100000$/],

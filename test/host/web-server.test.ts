@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,11 +146,40 @@ describe('web host', () => {
     expect(reply.body).toContain('<h1>Balancer Lab</h1>');
     expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(reply.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
     expect(reply.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('serves no symlink, so nothing outside the root leaks through a link', async () => {
+    symlinkSync(join(dir, 'package.json'), join(dir, 'renderer', 'assets', 'link.json'));
+    expect((await get(host.port, '/assets/link.json')).status).toBe(404);
+  });
+
+  it('lets its own URL in when bound to another loopback address (127.0.0.2)', async () => {
+    const other = await startWebHost({
+      lab,
+      port: 0,
+      host: '127.0.0.2',
+      rendererDir: join(dir, 'renderer'),
+      log: () => {},
+    });
+    try {
+      expect(other.url).toBe(`http://127.0.0.2:${other.port}/?token=${other.token}`);
+      const reply = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.2', port: other.port, path: '/', method: 'GET' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(reply).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves assets with their content types', async () => {
@@ -161,16 +190,21 @@ describe('web host', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
-  it.each(['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets', '/nope.html', '/%00', '/%E0%A4%A'])(
-    'answers 404 (with the headers) for %s',
-    async (path) => {
-      const reply = await get(host.port, path);
-      expect(reply.status).toBe(404);
-      expect(reply.body).not.toContain('secret');
-      expect(reply.headers['x-content-type-options']).toBe('nosniff');
-      expect(reply.headers['content-security-policy']).toBeDefined();
-    },
-  );
+  it.each([
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/assets/..%2f..%2fpackage.json',
+    '/assets',
+    '/nope.html',
+    '/%00',
+    '/%E0%A4%A',
+  ])('answers 404 (with the headers) for %s', async (path) => {
+    const reply = await get(host.port, path);
+    expect(reply.status).toBe(404);
+    expect(reply.body).not.toContain('secret');
+    expect(reply.headers['x-content-type-options']).toBe('nosniff');
+    expect(reply.headers['content-security-policy']).toBeDefined();
+  });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const reply = await get(host.port, '/', { Host: `evil.example:${host.port}` });
@@ -208,7 +242,13 @@ describe('web host', () => {
   it('answers malformed frames with an error frame and keeps the connection usable', async () => {
     const client = await connect(wsUrl, origin);
     if (typeof client === 'number') throw new Error(`refused with ${client}`);
-    const bad = ['{not json', '[1,2]', '"text"', JSON.stringify({ kind: 'shout', id: 1 }), JSON.stringify({ kind: 'invoke', id: 'x', command: {} })];
+    const bad = [
+      '{not json',
+      '[1,2]',
+      '"text"',
+      JSON.stringify({ kind: 'shout', id: 1 }),
+      JSON.stringify({ kind: 'invoke', id: 'x', command: {} }),
+    ];
     for (const text of bad) {
       client.ws.send(text);
       const frame = await client.next(isError);
@@ -256,7 +296,10 @@ describe('web host', () => {
     const fake = new FakeLab();
     const batchHost = await startWebHost({ lab: fake, port: 0, rendererDir: join(dir, 'renderer'), log: () => {} });
     try {
-      const client = await connect(`ws://127.0.0.1:${batchHost.port}/ws?token=${batchHost.token}`, `http://127.0.0.1:${batchHost.port}`);
+      const client = await connect(
+        `ws://127.0.0.1:${batchHost.port}/ws?token=${batchHost.token}`,
+        `http://127.0.0.1:${batchHost.port}`,
+      );
       if (typeof client === 'number') throw new Error(`refused with ${client}`);
       const emitted = [
         fake.emit({ type: 'message.sent', msgId: 1, clientId: 'client-1', text: 'hello' }),
@@ -281,7 +324,10 @@ describe('web host', () => {
       log: (line) => logged.push(line),
     });
     try {
-      const client = await connect(`ws://127.0.0.1:${slowHost.port}/ws?token=${slowHost.token}`, `http://127.0.0.1:${slowHost.port}`);
+      const client = await connect(
+        `ws://127.0.0.1:${slowHost.port}/ws?token=${slowHost.token}`,
+        `http://127.0.0.1:${slowHost.port}`,
+      );
       if (typeof client === 'number') throw new Error(`refused with ${client}`);
       fake.emit({ type: 'message.sent', msgId: 1, clientId: 'client-1', text: 'a' });
       const removed = fake.emit({ type: 'backend.removed', backendId: '2' });
@@ -297,7 +343,10 @@ describe('web host', () => {
   it('close() ends open sockets and frees the port', async () => {
     const fake = new FakeLab();
     const extra = await startWebHost({ lab: fake, port: 0, rendererDir: join(dir, 'renderer'), log: () => {} });
-    const client = await connect(`ws://127.0.0.1:${extra.port}/ws?token=${extra.token}`, `http://127.0.0.1:${extra.port}`);
+    const client = await connect(
+      `ws://127.0.0.1:${extra.port}/ws?token=${extra.token}`,
+      `http://127.0.0.1:${extra.port}`,
+    );
     if (typeof client === 'number') throw new Error(`refused with ${client}`);
     expect(fake.listenerCount).toBe(1);
     const closed = new Promise<void>((resolve) => client.ws.once('close', () => resolve()));
@@ -308,8 +357,8 @@ describe('web host', () => {
   });
 
   it('reports a taken port as one line', async () => {
-    await expect(startWebHost({ lab: new FakeLab(), port: host.port, rendererDir: dir, log: () => {} })).rejects.toThrow(
-      /^cannot listen on 127\.0\.0\.1:\d+: address already in use$/,
-    );
+    await expect(
+      startWebHost({ lab: new FakeLab(), port: host.port, rendererDir: dir, log: () => {} }),
+    ).rejects.toThrow(/^cannot listen on 127\.0\.0\.1:\d+: address already in use$/);
   });
 });

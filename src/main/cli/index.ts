@@ -37,9 +37,14 @@ connection refused), 2 bad command line.
 const debug = process.env.BALANCER_LAB_DEBUG === '1';
 
 /** Print one line for a failure and choose its exit code. */
+/** Error lines echo what the user typed; keep them one readable line however long the input was. */
+function clip(line: string, max = 300): string {
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function fail(prefix: string, error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${prefix}: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`${prefix}: ${clip(message.split('\n')[0] ?? '')}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }
@@ -82,5 +87,5 @@ void main(process.argv.slice(2)).then((outcome) => {
   if (outcome === 'running') return;
   // Exit once stdout has taken everything: a finished command must not linger on stdin or timers,
   // and process.exit alone could cut short a pending write to a pipe.
-  process.stdout.write('', () => process.exit(outcome));
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(outcome)));
 });

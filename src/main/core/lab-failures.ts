@@ -203,8 +203,9 @@ export class LabFailures {
         const next: BalancerPolicy = {
           ...this.policy,
           ...command.policy,
-          ejection: { ...(command.policy.ejection ?? this.policy.ejection) },
-          healthCheck: { ...(command.policy.healthCheck ?? this.policy.healthCheck) },
+          // Nested settings merge field by field: {ejection: {enabled: true}} keeps the other ejection values.
+          ejection: { ...this.policy.ejection, ...command.policy.ejection },
+          healthCheck: { ...this.policy.healthCheck, ...command.policy.healthCheck },
         };
         if (next.ejection.maxMs < next.ejection.baseMs)
           return { ok: false, error: 'ejection.maxMs: must be at least ejection.baseMs' };

@@ -230,7 +230,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (address === null || typeof address === 'string') throw new Error('web host has no TCP address');
   const port = address.port;
   allowedAuthorities = new Set(
-    ['127.0.0.1', 'localhost', '::1', ...(isLoopback(host) || isWildcard(host) ? [] : [host])].map((name) =>
+    // The bound host itself (e.g. 127.0.0.2) is always allowed; a wildcard bind is reached through loopback names.
+    ['127.0.0.1', 'localhost', '::1', ...(isWildcard(host) ? [] : [host])].map((name) =>
       authority(name, port).toLowerCase(),
     ),
   );

@@ -1,5 +1,5 @@
 import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 
@@ -27,7 +27,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** The page may load only from this host and talk only to it; nothing may frame it. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Headers every response carries, errors included. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -81,7 +81,8 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   let info: Stats | null = null;
   if (file) {
     try {
-      info = await stat(file);
+      // lstat: a symlink is not a file here, so nothing outside the root is served through a link.
+      info = await lstat(file);
     } catch {
       info = null;
     }

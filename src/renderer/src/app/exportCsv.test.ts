@@ -42,6 +42,12 @@ describe('metricsToCsv', () => {
     expect(csvField('plain')).toBe('plain');
   });
 
+  it('defuses cells a spreadsheet would run as formulas', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    for (const lead of ['+', '-', '@']) expect(csvField(`${lead}1+1`)).toBe(`"'${lead}1+1"`);
+    expect(csvField('1-2')).toBe('1-2');
+  });
+
   it('formats bytes and rates for humans', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.50 KiB');

@@ -4,9 +4,13 @@ import { METRIC_COLUMNS } from './metricColumns';
 /** CSV header: time, window, backend ("total" for the balancer row), every metric column, latency count. */
 export const CSV_HEADER = ['t_ms', 'window_ms', 'backend', ...METRIC_COLUMNS.map((c) => c.id), 'latency_count'];
 
-/** Quote a CSV field when it holds a comma, quote or line break (RFC 4180). */
+/**
+ * Quote a CSV field when it holds a comma, quote or line break (RFC 4180); a field a spreadsheet would read as
+ * a formula (= + - @ tab CR first) gets a leading apostrophe, so exported ids never execute.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function rowLine(sample: MetricsSample, row: MetricsRow): string {

@@ -85,8 +85,9 @@ export class FaultRelay {
       link.destroy();
     };
     far.on('error', onFarError);
+    // onFarError stays until pair() installs the link's own listener: a backend that accepts and resets at
+    // once must not leave its socket without an 'error' listener in between.
     far.once('connect', () => {
-      far.removeListener('error', onFarError);
       if (near.destroyed) {
         link.destroy();
         return;
@@ -173,6 +174,7 @@ class RelayLink {
     const far = this.far;
     near.setNoDelay(true);
     near.on('error', () => undefined);
+    far.removeAllListeners('error');
     far.on('error', () => undefined);
     near.on('close', this.onNearClose);
     far.on('close', this.onFarClose);
@@ -207,9 +209,13 @@ class RelayLink {
     near.resume();
   }
 
-  /** The balancer's end is closed: pass on a reset unless both FINs were exchanged, then free everything. */
+  /**
+   * The balancer's end is closed. Once paired (and forwarding), the relay's own accepted socket sees that
+   * close in order, after any bytes and FIN still in flight, and handles it; acting here too would race ahead
+   * of those bytes. Before pairing, or for a black hole, pass on a reset unless both FINs were exchanged.
+   */
   originClosed(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || (this.paired && !this.blackHoled)) return;
     if (!this.cleanClose && !this.far.destroyed) this.far.resetAndDestroy();
     this.destroy();
   }

@@ -36,6 +36,9 @@ export interface BridgeOwner {
 
 type Phase = 'connecting' | 'open' | 'finished';
 
+/** Bytes read from a queued client before reading pauses; the only request bytes a bridge holds itself. */
+const QUEUED_READ_LIMIT = 64 * 1024;
+
 /**
  * Send FIN on `socket` after the bytes already written: half-close travels in order. When the peer has
  * already sent its FIN (`peerEnded`, so nothing is left to read) and every byte written is in the kernel,
@@ -77,6 +80,9 @@ export class Bridge {
   private sampled = false;
   private awaitingBackendDrain = false;
   private awaitingClientDrain = false;
+  /** Client bytes read while queued, in order; null unless the connection has waited in a queue. */
+  private held: Buffer[] | null = null;
+  private heldBytes = 0;
 
   constructor(
     readonly id: number,
@@ -117,14 +123,16 @@ export class Bridge {
   get bufferedBytes(): number {
     const c = this.client;
     const b = this.backend;
-    return c.writableLength + c.readableLength + (b ? b.writableLength + b.readableLength : 0);
+    return c.writableLength + c.readableLength + this.heldBytes + (b ? b.writableLength + b.readableLength : 0);
   }
 
   private tryNext(): void {
     if (this.reason !== null) return;
     const target = this.owner.choose(this);
-    // Queued: the client stays paused until the owner hands over a slot via resume().
-    if (target === 'queued') return;
+    if (target === 'queued') {
+      this.holdWhileQueued();
+      return;
+    }
     if (!target) {
       this.reason = 'no-backend';
       // Nothing was forwarded, so closing is all we owe the client.
@@ -178,6 +186,30 @@ export class Bridge {
     socket.once('close', onEarlyClose);
   }
 
+  /**
+   * A paused socket never reads, so a client that resets while queued would go unnoticed until its
+   * slot came up. Reading into a small buffer surfaces the reset (the owner then drops it from the
+   * queue) and records a FIN, which HAProxy treats as a request still worth serving.
+   */
+  private holdWhileQueued(): void {
+    if (this.held) return;
+    this.held = [];
+    this.client.on('data', this.onHeldData);
+    this.client.on('end', this.onHeldEnd);
+    this.client.resume();
+  }
+
+  private readonly onHeldData = (chunk: Buffer): void => {
+    this.held!.push(chunk);
+    this.heldBytes += chunk.length;
+    // Beyond this the kernel buffers hold the rest, as for any paused client.
+    if (this.heldBytes >= QUEUED_READ_LIMIT) this.client.pause();
+  };
+
+  private readonly onHeldEnd = (): void => {
+    this.clientEnded = true;
+  };
+
   private cancelPending(): void {
     const cancel = this.cancelAttempt;
     if (cancel) cancel();
@@ -200,8 +232,24 @@ export class Bridge {
     client.on('end', this.onClientEnd);
     // 'drain' listeners are added only while a write is pending (see onClientData/onBackendData).
     this.owner.attemptEnded(this, target, 'connected', null);
+    if (this.held) this.releaseHeld();
     // Bytes the client sent while we were connecting were held by the paused socket; release them now.
-    if (this.reason === null) client.resume();
+    if (this.reason === null && !this.awaitingBackendDrain) client.resume();
+  }
+
+  /** Forward what was read while queued, then its FIN, before normal forwarding takes over. */
+  private releaseHeld(): void {
+    const client = this.client;
+    const held = this.held!;
+    this.held = null;
+    this.heldBytes = 0;
+    client.removeListener('data', this.onHeldData);
+    client.removeListener('end', this.onHeldEnd);
+    // Reading stays paused until the held bytes are on their way (or the backend drains).
+    client.pause();
+    if (this.reason !== null) return;
+    for (const chunk of held) this.onClientData(chunk);
+    if (this.clientEnded) this.onClientEnd();
   }
 
   private markDirty(): void {

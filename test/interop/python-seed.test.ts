@@ -63,53 +63,33 @@ describe.skipIf(!python)(`interop with the tutorial's Python scripts${reason}`, 
   beforeAll(ensureBuilt, 300_000);
   afterEach(killAll);
 
-  it('Python backends behind our balancer, with our client: alternating replies', async () => {
-    const ports = [await pythonBackend('1'), await pythonBackend('2')];
-    const lb = await ourBalancer(ports);
-    const replies: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const run = await runCli(['client', '--port', String(lb), '--message', 'hello']);
-      expect(run.stderr).toBe('');
-      replies.push(run.stdout);
-    }
-    expect(replies).toEqual(ALTERNATING('hello'));
-  });
+  type Side = 'ours' | 'python';
+  const backends: Record<Side, (id: string) => Promise<number>> = { ours: ourBackend, python: pythonBackend };
+  const balancers: Record<Side, (ports: number[]) => Promise<number>> = { ours: ourBalancer, python: pythonBalancer };
+  const clients: Record<Side, (port: number, text: string) => Promise<{ stdout: string; stderr: string }>> = {
+    ours: (port, text) => runCli(['client', '--port', String(port), '--message', text]),
+    python: (port, text) => runPython('client.py', ['--port', String(port), text]),
+  };
+  const cases: Array<{ backend: Side; balancer: Side; client: Side; text: string }> = [
+    { backend: 'python', balancer: 'ours', client: 'ours', text: 'hello' },
+    { backend: 'python', balancer: 'ours', client: 'python', text: 'hi there' },
+    { backend: 'ours', balancer: 'python', client: 'python', text: 'hello' },
+    { backend: 'ours', balancer: 'python', client: 'ours', text: 'hello' },
+  ];
 
-  it('Python backends behind our balancer, with the Python client: exact bytes', async () => {
-    const ports = [await pythonBackend('1'), await pythonBackend('2')];
-    const lb = await ourBalancer(ports);
-    const replies: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const run = await runPython('client.py', ['--port', String(lb), 'hi there']);
-      expect(run.stderr).toBe('');
-      replies.push(run.stdout);
-    }
-    expect(replies).toEqual(ALTERNATING('hi there'));
-  });
-
-  it('our backends behind the Python load_balancer.py, with the Python client: exact bytes', async () => {
-    const ports = [await ourBackend('1'), await ourBackend('2')];
-    const lb = await pythonBalancer(ports);
-    const replies: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const run = await runPython('client.py', ['--port', String(lb), 'hello']);
-      expect(run.stderr).toBe('');
-      replies.push(run.stdout);
-    }
-    expect(replies).toEqual(ALTERNATING('hello'));
-  });
-
-  it('our backends behind the Python load_balancer.py, with our client: exact bytes', async () => {
-    const ports = [await ourBackend('1'), await ourBackend('2')];
-    const lb = await pythonBalancer(ports);
-    const replies: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const run = await runCli(['client', '--port', String(lb), '--message', 'hello']);
-      expect(run.stderr).toBe('');
-      replies.push(run.stdout);
-    }
-    expect(replies).toEqual(ALTERNATING('hello'));
-  });
+  for (const { backend, balancer, client, text } of cases) {
+    it(`${backend} backends behind the ${balancer} balancer, with the ${client} client: exact alternating bytes`, async () => {
+      const ports = [await backends[backend]('1'), await backends[backend]('2')];
+      const lb = await balancers[balancer](ports);
+      const replies: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const run = await clients[client](lb, text);
+        expect(run.stderr).toBe('');
+        replies.push(run.stdout);
+      }
+      expect(replies).toEqual(ALTERNATING(text));
+    });
+  }
 
   it('our backend answers a bare message (no newline, no half-close) through load_balancer.py byte for byte', async () => {
     const ports = [await ourBackend('7'), await ourBackend('8')];

@@ -227,14 +227,7 @@ export function drawFailureMotion(
     if (!node) continue;
     if (scene.reducedMotion) {
       // A brief red mark on the failed path instead of a moving dot.
-      ctx.globalAlpha = Math.max(0, 1 - b.age / (BOUNCE_LEG_MS * 2));
-      ctx.strokeStyle = p.fail;
-      ctx.lineWidth = 3;
-      ctx.beginPath();
-      ctx.moveTo(bal.right.x, bal.right.y);
-      ctx.lineTo(node.left.x, node.left.y);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
+      markPath(ctx, bal.right, node.left, p.fail, 1 - b.age / (BOUNCE_LEG_MS * 2));
       continue;
     }
     const t = bounceProgress(b);
@@ -263,14 +256,7 @@ export function drawFailureMotion(
     const t = (r.age - r.delay) / REROUTE_MS;
     ctx.fillStyle = p.ok;
     if (scene.reducedMotion) {
-      ctx.globalAlpha = Math.max(0, 1 - t);
-      ctx.strokeStyle = p.ok;
-      ctx.lineWidth = 3;
-      ctx.beginPath();
-      ctx.moveTo(bal.right.x, bal.right.y);
-      ctx.lineTo(node.left.x, node.left.y);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
+      markPath(ctx, bal.right, node.left, p.ok, 1 - t);
       continue;
     }
     const pos = lerp(bal.right, node.left, t);
@@ -293,4 +279,22 @@ export function drawFailureMotion(
     ctx.fill();
   }
   ctx.restore();
+}
+
+/** Reduced motion: a fading stroke along a path stands in for a travelling dot. */
+function markPath(
+  ctx: CanvasRenderingContext2D,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  colour: string,
+  alpha: number,
+): void {
+  ctx.globalAlpha = Math.max(0, alpha);
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 3;
+  ctx.beginPath();
+  ctx.moveTo(from.x, from.y);
+  ctx.lineTo(to.x, to.y);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
 }

@@ -87,42 +87,34 @@ export class Proc {
   }
 
   /** Resolve with the first line (already seen or future) matching `pattern`; reject on exit or timeout. */
-  waitForLine(pattern: RegExp, options: { stream?: Stream; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
+  async waitForLine(pattern: RegExp, options: { stream?: Stream; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
     const stream = options.stream ?? 'stdout';
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        for (const line of this.lines[stream]) {
-          const match = pattern.exec(line);
-          if (match) return finish(() => resolve(match));
-        }
-        if (this.done)
-          finish(() => reject(new Error(`exited before ${stream} matched ${pattern}: ${this.describe()}`)));
-      };
-      const timer = setTimeout(
-        () => finish(() => reject(new Error(`timed out waiting for ${pattern} on ${stream}: ${this.describe()}`))),
-        timeoutMs,
-      );
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        settle();
-      };
-      this.waiters.add(check);
-      check();
-    });
+    let match: RegExpMatchArray | null = null;
+    const found = (lines: string[]): boolean => lines.some((line) => (match = pattern.exec(line)) !== null);
+    await this.settleWhen(stream, found, `${stream} matched ${pattern}`, options.timeoutMs ?? 10_000);
+    return match!;
   }
 
   /** Wait until `predicate` holds for the lines seen so far on `stream`; reject on exit or timeout. */
-  waitUntil(stream: Stream, predicate: (lines: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
+  async waitUntil(stream: Stream, predicate: (lines: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
+    await this.settleWhen(stream, predicate, `the ${stream} condition held`, timeoutMs);
+    return this.lines[stream];
+  }
+
+  /** The one waiter both waits above use: checked on every new line, rejected on exit or after timeoutMs. */
+  private settleWhen(
+    stream: Stream,
+    predicate: (lines: string[]) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        if (predicate(this.lines[stream])) return finish(() => resolve(this.lines[stream]));
-        if (this.done)
-          finish(() => reject(new Error(`exited before the ${stream} condition held: ${this.describe()}`)));
+        if (predicate(this.lines[stream])) return finish(resolve);
+        if (this.done) finish(() => reject(new Error(`exited before ${what}: ${this.describe()}`)));
       };
       const timer = setTimeout(
-        () => finish(() => reject(new Error(`timed out waiting on ${stream}: ${this.describe()}`))),
+        () => finish(() => reject(new Error(`timed out waiting until ${what}: ${this.describe()}`))),
         timeoutMs,
       );
       const finish = (settle: () => void): void => {
